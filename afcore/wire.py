@@ -53,13 +53,16 @@ def parse_header(data: bytes) -> tuple[int, int]:
 
 
 def _could_become_header(data: bytes) -> bool:
-    prefix = b"AFANASY "
-    head = data[: len(prefix)].upper()
-    if not prefix.startswith(head):
+    """Whether more bytes could still turn ``data`` into a valid header."""
+    magic = b"AFANASY "
+    if len(data) <= len(magic):
+        return magic.startswith(data.upper())
+    if data[: len(magic)].upper() != magic:
         return False
-    rest = data[len(prefix) :]
-    digits = rest.split(b" ", 1)[0]
-    return digits.isdigit() or not digits
+    digits, space, rest = data[len(magic) :].partition(b" ")
+    if not digits.isdigit():
+        return not digits and not space
+    return not space or b"JSON".startswith(rest)
 
 
 def read_message(recv: Callable[[int], bytes]) -> bytes:
@@ -81,9 +84,7 @@ def read_message(recv: Callable[[int], bytes]) -> bytes:
     while len(body) < size:
         chunk = recv(min(size - len(body), 1 << 20))
         if not chunk:
-            raise FramingError(
-                f"connection closed after {len(body)} of {size} announced bytes"
-            )
+            raise FramingError(f"connection closed after {len(body)} of {size} announced bytes")
         body += chunk
     return body[:size]
 
