@@ -17,7 +17,7 @@ import json
 import socket
 import time
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
 from afcore import validate
 from afcore.errors import (
@@ -30,6 +30,9 @@ from afcore.errors import (
 )
 from afcore.job import Job
 from afcore.wire import FramingError, encode_body, frame, read_message
+
+if TYPE_CHECKING:
+    from afcore.config import Config
 
 JsonDict = dict[str, Any]
 
@@ -79,7 +82,7 @@ class Client:
         self.host_name = socket.gethostname() if host_name is None else host_name
 
     @classmethod
-    def from_config(cls, config: Any) -> Client:
+    def from_config(cls, config: Config) -> Client:
         """A client for the server, timeouts and identity in an :class:`afcore.config.Config`."""
         return cls(
             host=config.server_host,

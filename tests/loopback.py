@@ -8,7 +8,8 @@ request per connection, keeps it in ``requests``, then lets a *behaviour* answer
   space byte every second and a forced close after ~10 s;
 - :func:`silent` accepts and never answers; :func:`slow` answers late;
   :func:`drip` sends one byte at a time; :func:`close_early` stops half-way;
-- :func:`accept_jobs` answers jobs with ``{"id": N, "serial": N}`` like a devserver.
+- :func:`accept_jobs` answers jobs with ``{"id": N, "serial": N}`` like a devserver,
+  and :func:`sample_job` is a small valid job to send it.
 
 :func:`unused_port` gives a port nobody listens on, :func:`unanswered_port` one
 where connecting hangs, and :func:`load_transcript`
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from afcore.job import Block, Job
 from afcore.wire import FramingError, frame, read_message
 
 #: How often the real afserver probes a connection it has answered (``w1_wire_afanasy_linger``).
@@ -240,6 +242,15 @@ def accept_jobs(first_id: int = 1) -> Behaviour:
         connection.hold()
 
     return behave
+
+
+def sample_job(name: str = "shot010_comp") -> Job:
+    """A small valid job to send: one numeric block of ten frames."""
+    job = Job(name=name, user_name="jimmy", host_name="ws01")
+    block = Block(name="comp", command="nuke -X Write1 -F @#@-@#@ -x comp.nk")
+    block.set_numeric(1, 10)
+    job.blocks.append(block)
+    return job
 
 
 def unused_port(host: str = "127.0.0.1") -> int:

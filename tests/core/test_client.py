@@ -19,6 +19,7 @@ from loopback import (
     ipv6_available,
     real_linger,
     reply,
+    sample_job,
     silent,
     slow,
     unanswered_port,
@@ -36,7 +37,6 @@ from afcore.errors import (
     ServerTimeout,
     ServerUnreachable,
 )
-from afcore.job import Block, Job
 from afcore.wire import encode_body, frame
 
 USERS = frame(b'{"users":[\n{\n"name":"jimmy",\n"id":3\n}\n]}')
@@ -45,14 +45,6 @@ PROCESSED = frame(b'{"info":{"kind":"log","text":"Action processed."}}')
 
 def client_for(server: LoopbackServer, **options: float) -> Client:
     return Client(server.host, server.port, user_name="jimmy", host_name="ws01", **options)
-
-
-def valid_job(name: str = "shot010") -> Job:
-    job = Job(name=name, user_name="jimmy", host_name="ws01")
-    block = Block(name="comp", command="nuke -X Write1 -F @#@-@#@ -x comp.nk")
-    block.set_numeric(1, 10)
-    job.blocks.append(block)
-    return job
 
 
 def elapsed(call, *args):
@@ -123,7 +115,7 @@ def test_a_slow_reply_inside_the_read_timeout_is_read():
 
 def test_a_timed_out_job_may_have_arrived_and_the_message_says_so():
     with LoopbackServer(silent()) as server:
-        error, _ = elapsed(client_for(server, read_timeout=0.2).submit, valid_job())
+        error, _ = elapsed(client_for(server, read_timeout=0.2).submit, sample_job())
     assert isinstance(error, ServerTimeout)
     assert "check the farm before sending it again" in str(error)
 
@@ -211,7 +203,7 @@ def test_garbage_replies_are_protocol_errors(garbage: bytes, phrase: str):
 
 def test_a_server_closing_without_a_reply_to_a_job_is_suspected_of_crashing():
     with LoopbackServer(reply(b"")) as server, pytest.raises(ProtocolError) as caught:
-        client_for(server).submit(valid_job())
+        client_for(server).submit(sample_job())
     assert "closed the connection without answering" in str(caught.value)
     assert "crashes on some invalid jobs" in str(caught.value)
 
@@ -227,7 +219,7 @@ def test_a_server_closing_without_a_reply_to_a_get_asks_whether_it_is_afserver()
 
 
 def test_submit_returns_the_id_and_serial_the_server_gave():
-    first, second = valid_job("a"), valid_job("b")
+    first, second = sample_job("a"), sample_job("b")
     with LoopbackServer(accept_jobs(first_id=7)) as server:
         client = client_for(server)
         assert client.submit(first) == SubmitResult(id=7, serial=7)
@@ -236,7 +228,7 @@ def test_submit_returns_the_id_and_serial_the_server_gave():
 
 
 def test_an_invalid_job_is_refused_before_anything_is_sent():
-    job = valid_job()
+    job = sample_job()
     job.blocks.clear()
     with LoopbackServer(accept_jobs()) as server, pytest.raises(JobInvalid):
         client_for(server).submit(job)
@@ -244,7 +236,7 @@ def test_an_invalid_job_is_refused_before_anything_is_sent():
 
 
 def test_an_invalid_job_is_reported_as_invalid_even_when_the_server_is_down():
-    job = valid_job()
+    job = sample_job()
     job.blocks.clear()
     with pytest.raises(JobInvalid):
         Client("127.0.0.1", unused_port()).submit(job)
@@ -254,14 +246,14 @@ def test_a_job_the_server_answers_with_id_zero_is_rejected_with_its_text():
     refused = frame(b'{\n"id":0,\n"serial":0,\n"error":"Invalid job."\n}')
     expected = pytest.raises(RequestRejected, match="refused the job: Invalid job.")
     with LoopbackServer(reply(refused)) as server, expected as caught:
-        client_for(server).submit(valid_job())
+        client_for(server).submit(sample_job())
     assert "afserver log" in str(caught.value)
 
 
 def test_a_job_answer_without_an_id_is_a_protocol_error():
     expected = pytest.raises(ProtocolError, match="instead of its id")
     with LoopbackServer(reply(frame(b'{"jobs":[]}'))) as server, expected:
-        client_for(server).submit(valid_job())
+        client_for(server).submit(sample_job())
 
 
 # --- actions ---------------------------------------------------------------------------------

@@ -9,7 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
-from loopback import LoopbackServer, accept_jobs, reply, silent, unanswered_port, unused_port
+from loopback import (
+    LoopbackServer,
+    accept_jobs,
+    reply,
+    sample_job,
+    silent,
+    unanswered_port,
+    unused_port,
+)
 
 from afcore.client import Client, SubmitResult
 from afcore.config import load_config
@@ -20,19 +28,10 @@ from afcore.errors import (
     ServerTimeout,
     ServerUnreachable,
 )
-from afcore.job import Block, Job
 from afcore.outbox import Outbox, deliver
 from afcore.wire import frame
 
 REFUSED = frame(b'{\n"id":0,\n"serial":0,\n"error":"Invalid job."\n}')
-
-
-def make_job(name: str = "shot010_comp") -> Job:
-    job = Job(name=name, user_name="jimmy", host_name="ws01")
-    block = Block(name="comp", command="nuke -X Write1 -F @#@-@#@ -x comp.nk")
-    block.set_numeric(1, 10)
-    job.blocks.append(block)
-    return job
 
 
 def down_client() -> Client:
@@ -56,7 +55,7 @@ def files_in(outbox: Outbox) -> list[str]:
 
 
 def test_a_kept_job_is_one_file_named_after_the_time_and_the_job(outbox: Outbox):
-    job = make_job()
+    job = sample_job()
     path = outbox.put(job, server="farm01:51000", error="connection refused")
     assert path.parent == outbox.directory
     assert re.fullmatch(r"\d{8}-\d{6}-shot010_comp\.json", path.name)
@@ -66,8 +65,8 @@ def test_a_kept_job_is_one_file_named_after_the_time_and_the_job(outbox: Outbox)
 
 
 def test_jobs_kept_in_the_same_second_under_the_same_name_get_their_own_files(outbox: Outbox):
-    paths = [outbox.put(make_job(f"take {number}")) for number in range(3)]
-    paths += [outbox.put(make_job("same")) for _ in range(3)]
+    paths = [outbox.put(sample_job(f"take {number}")) for number in range(3)]
+    paths += [outbox.put(sample_job("same")) for _ in range(3)]
     assert len(set(paths)) == 6
     assert files_in(outbox) == sorted(path.name for path in paths)
     assert [outbox.load(path).name for path in paths[3:]] == ["same"] * 3
@@ -86,7 +85,7 @@ def test_jobs_kept_in_the_same_second_under_the_same_name_get_their_own_files(ou
 def test_file_names_are_portable_and_stay_inside_the_outbox(
     outbox: Outbox, job_name: str, stem: str
 ):
-    path = outbox.put(make_job(job_name))
+    path = outbox.put(sample_job(job_name))
     assert path.parent == outbox.directory
     assert path.name.endswith(f"-{stem}.json")
     assert outbox.load(path).name == job_name
@@ -94,7 +93,7 @@ def test_file_names_are_portable_and_stay_inside_the_outbox(
 
 def test_text_that_is_not_utf8_is_kept_without_loss(outbox: Outbox):
     name = b"plate_\xff".decode("utf-8", errors="surrogateescape")
-    assert outbox.load(outbox.put(make_job(name))).name == name
+    assert outbox.load(outbox.put(sample_job(name))).name == name
 
 
 def test_a_write_that_fails_leaves_no_partial_or_empty_file(
@@ -107,13 +106,13 @@ def test_a_write_that_fails_leaves_no_partial_or_empty_file(
 
     monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space left"):
-        outbox.put(make_job())
+        outbox.put(sample_job())
     assert files_in(outbox) == []
 
 
 def test_entries_list_what_was_kept_in_the_order_it_was_kept(outbox: Outbox):
     names = ["render", "comp", "a_precomp", "comp"]  # within one second, against name order
-    paths = [outbox.put(make_job(name), server="farm01:51000", error="refused") for name in names]
+    paths = [outbox.put(sample_job(name), server="farm01:51000", error="refused") for name in names]
     os.utime(paths[0], (time.time() + 60, time.time() + 60))  # file times do not decide
     entries = outbox.entries()
     assert [(entry.path, entry.name) for entry in entries] == list(zip(paths, names))
@@ -122,7 +121,7 @@ def test_entries_list_what_was_kept_in_the_order_it_was_kept(outbox: Outbox):
 
 
 def test_an_unreadable_file_is_listed_not_hidden(outbox: Outbox):
-    outbox.put(make_job())
+    outbox.put(sample_job())
     broken = outbox.directory / "20260101-000000-broken.json"
     broken.write_text("{ half a job", encoding="utf-8")
     entries = {entry.name: entry for entry in outbox.entries()}
@@ -138,7 +137,7 @@ def test_an_empty_outbox_folder_need_not_exist(outbox: Outbox):
 
 
 def test_remove_deletes_only_job_files_of_this_outbox(outbox: Outbox, tmp_path: Path):
-    kept = outbox.put(make_job())
+    kept = outbox.put(sample_job())
     scene = tmp_path / "comp.nk"
     scene.write_text("artist's work", encoding="utf-8")
     elsewhere = tmp_path / "other.json"
@@ -169,7 +168,7 @@ def test_an_outbox_without_a_folder_is_a_config_error():
 def test_when_the_server_is_down_the_job_is_kept_and_the_error_says_where(outbox: Outbox):
     client = down_client()
     with pytest.raises(ServerUnreachable) as caught:
-        deliver(make_job(), client, outbox)
+        deliver(sample_job(), client, outbox)
     (entry,) = outbox.entries()
     assert caught.value.outbox_path == str(entry.path)
     message = str(caught.value)
@@ -183,25 +182,25 @@ def test_when_the_server_never_answers_the_job_is_kept_after_the_read_timeout(ou
     with LoopbackServer(silent()) as server:
         started = time.monotonic()
         with pytest.raises(ServerTimeout) as caught:
-            deliver(make_job(), client_for(server, read_timeout=0.3), outbox)
+            deliver(sample_job(), client_for(server, read_timeout=0.3), outbox)
         assert time.monotonic() - started < 0.6
     assert caught.value.outbox_path == str(outbox.entries()[0].path)
 
 
 def test_a_delivered_job_leaves_nothing_behind(outbox: Outbox):
     with LoopbackServer(accept_jobs(first_id=5)) as server:
-        assert deliver(make_job(), client_for(server), outbox) == SubmitResult(5, 5)
+        assert deliver(sample_job(), client_for(server), outbox) == SubmitResult(5, 5)
     assert outbox.entries() == []
 
 
 def test_invalid_or_rejected_jobs_are_not_kept_they_need_fixing(outbox: Outbox):
-    invalid = make_job()
+    invalid = sample_job()
     invalid.blocks.clear()
     with LoopbackServer(reply(REFUSED)) as server:
         with pytest.raises(JobInvalid):
             deliver(invalid, client_for(server), outbox)
         with pytest.raises(RequestRejected):
-            deliver(make_job(), client_for(server), outbox)
+            deliver(sample_job(), client_for(server), outbox)
     assert outbox.entries() == []
 
 
@@ -209,7 +208,7 @@ def test_when_even_the_outbox_cannot_be_written_the_error_says_so(tmp_path: Path
     blocked = tmp_path / "not_a_folder"
     blocked.write_text("", encoding="utf-8")
     with pytest.raises(ServerUnreachable) as caught:
-        deliver(make_job(), down_client(), Outbox(blocked))
+        deliver(sample_job(), down_client(), Outbox(blocked))
     assert "Cannot reach the Afanasy server" in str(caught.value)
     assert "could not be kept in the outbox" in str(caught.value)
     assert caught.value.outbox_path is None
@@ -220,9 +219,9 @@ def test_when_even_the_outbox_cannot_be_written_the_error_says_so(tmp_path: Path
 
 def test_kept_jobs_are_sent_when_the_farm_is_back_and_then_removed(outbox: Outbox):
     with pytest.raises(ServerUnreachable):
-        deliver(make_job("first"), down_client(), outbox)
+        deliver(sample_job("first"), down_client(), outbox)
     with pytest.raises(ServerUnreachable):
-        deliver(make_job("second"), down_client(), outbox)
+        deliver(sample_job("second"), down_client(), outbox)
     kept = [entry.path for entry in outbox.entries()]
     with LoopbackServer(accept_jobs(first_id=20)) as server:
         results = outbox.send_all(client_for(server))
@@ -234,10 +233,10 @@ def test_kept_jobs_are_sent_when_the_farm_is_back_and_then_removed(outbox: Outbo
 
 
 def test_a_rejected_job_stays_and_the_others_are_still_sent(outbox: Outbox):
-    rejected = outbox.put(make_job("rejected"))
+    rejected = outbox.put(sample_job("rejected"))
     broken = outbox.directory / "20000101-000000-broken.json"
     broken.write_text("{ half", encoding="utf-8")
-    good = outbox.put(make_job("good"))
+    good = outbox.put(sample_job("good"))
     answers = iter([REFUSED, frame(b'{"id":9,"serial":9}')])
     with LoopbackServer(lambda connection: reply(next(answers))(connection)) as server:
         results = dict(outbox.send_all(client_for(server)))
@@ -249,7 +248,7 @@ def test_a_rejected_job_stays_and_the_others_are_still_sent(outbox: Outbox):
 
 def test_a_farm_still_down_is_tried_once_not_once_per_job(outbox: Outbox):
     for number in range(3):
-        outbox.put(make_job(f"job {number}"))
+        outbox.put(sample_job(f"job {number}"))
     with unanswered_port() as port:
         if not port:
             pytest.skip("this platform refuses instead of dropping connections to a full queue")
@@ -266,7 +265,7 @@ def test_a_farm_still_down_is_tried_once_not_once_per_job(outbox: Outbox):
 def test_a_job_sent_whose_file_cannot_be_removed_is_reported_so_it_is_not_sent_twice(
     outbox: Outbox, monkeypatch: pytest.MonkeyPatch
 ):
-    kept = outbox.put(make_job())
+    kept = outbox.put(sample_job())
 
     def read_only(_path: Path) -> None:
         raise PermissionError(13, "Permission denied")
