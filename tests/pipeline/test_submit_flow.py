@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,42 @@ def test_a_settings_mistake_shows_as_a_check_not_a_crash(shot: Path, store: Sett
     assert submission.jobs == []
     (check,) = submission.blocking()
     assert check.key == "settings:wait_until"
+
+
+@pytest.mark.parametrize(
+    ("submit_folder", "dcc_folder", "expected"),
+    [
+        ("", "", "{shot}"),
+        ("renderscenes", "", "{shot}/renderscenes"),
+        ("renderscenes", "{tmp}/fake copies", "{tmp}/fake copies"),
+        ("~/farm scenes", "", "{home}/farm scenes"),
+    ],
+)
+def test_scene_copies_go_beside_the_scene_or_in_the_configured_folder(
+    shot: Path,
+    tmp_path: Path,
+    isolated_environment: Path,
+    farm: LoopbackServer,
+    outbox: Outbox,
+    store: SettingsStore,
+    submit_folder: str,
+    dcc_folder: str,
+    expected: str,
+) -> None:
+    places = {"shot": shot, "tmp": tmp_path, "home": isolated_environment}
+    config = Config(
+        user_name="jimmy",
+        host_name="ws01",
+        submit={"scene_copy_folder": submit_folder},
+        dcc={"fake": {"scene_copy_folder": dcc_folder.format(**places)}},
+    )
+    host = host_with(shot, target(shot, "Write1"))
+    submission = prepare(
+        host, SubmitSettings(), config, store=store, now=datetime(2026, 11, 23, 20, 1, 2)
+    )
+    (copy,) = submission.scene_copies
+    assert copy == f"{expected.format(**places)}/comp.20261123-200102.nk"
+    submit(submission, (), client_of(farm), outbox, store=store)
+    assert Path(copy).read_text() == "scene as saved"
+    # Tasks still start in the scene's folder, where its relative paths point.
+    assert submission.jobs[0].blocks[0].working_directory == str(shot)
