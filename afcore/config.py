@@ -44,7 +44,7 @@ class Config:
     capacity: int = 1000
     cmd_prefix: str = ""
     outbox_dir: str = ""
-    #: ``(client prefix, farm prefix)`` pairs, the first matching prefix wins.
+    #: ``(client prefix, farm prefix)`` pairs (see afcore.paths.map_path); the user's come first.
     path_maps: list[tuple[str, str]] = field(default_factory=list)
     #: Per-DCC sections: ``dcc["nuke"]["executable"]``, ``dcc["nuke"]["extra_args"]``.
     dcc: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -253,11 +253,8 @@ def read_yaml_layer(path: str) -> Layer:
         with open(path, encoding="utf-8") as stream:
             document = yaml.safe_load(stream)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        place = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
         raise ConfigError(
-            f"Config file {path}{place} is not valid YAML: {problem}. Fix the file or move it away."
+            f"Config file {path}{_yaml_problem(error)}. Fix the file or move it away."
         ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"Cannot read config file {path}: {error}") from None
@@ -280,6 +277,19 @@ def read_yaml_layer(path: str) -> Layer:
             )
         _add(layer, origins, key, value, f"Config file {path}")
     return layer
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """``, line 4, column 1 is not valid YAML: <problem> (<what was open, and where>)``."""
+    mark = getattr(error, "problem_mark", None)
+    place = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(error, "problem", None) or str(error)
+    context, opened = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and opened and (not mark or opened.line != mark.line):
+        problem += f" ({context} that starts at line {opened.line + 1}, column {opened.column + 1})"
+    if "'\\t'" in problem:
+        problem += " (YAML indents with spaces, not tabs)"
+    return f"{place} is not valid YAML: {problem}"
 
 
 def environment_layer(env: Mapping[str, str]) -> Layer:

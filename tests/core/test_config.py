@@ -205,6 +205,13 @@ def test_broken_yaml_names_the_file_and_line(env, tmp_path):
         load_config(env)
     message = str(raised.value)
     assert env["AFCORE_CONFIG"] in message and "line 4" in message and "not valid YAML" in message
+    assert "flow sequence that starts at line 3, column 12" in message
+
+
+def test_a_tab_in_yaml_gets_a_hint(env, tmp_path):
+    env["AFCORE_CONFIG"] = write(tmp_path / "user.yaml", "path_maps:\n\t- [a, b]\n")
+    with pytest.raises(ConfigError, match="line 2, column 1 .* indents with spaces, not tabs"):
+        load_config(env)
 
 
 def test_wrong_type_in_yaml_names_file_key_and_expected_type(env, tmp_path):
