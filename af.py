@@ -180,7 +180,19 @@ class _CommandsAndLimits(_Owner):
     setNeedProperties = _value_setter("need_properties")
 
 
-class Task(_Owner):
+class _FilesAndEnvironment(_Owner):
+    """Setters Block and Task both have."""
+
+    def setFiles(self, files: Union[str, Iterable[str]], TransferToServer: bool = True) -> None:
+        """Add output files, with ``@####@`` frame tokens (a single string is one file)."""
+        self.model.files.extend(_to_farm(path, TransferToServer) for path in _files(files))
+
+    def setEnv(self, i_name: str, i_value: str) -> None:
+        """Set an environment variable for the task(s)."""
+        self.model.environment[i_name] = i_value
+
+
+class Task(_FilesAndEnvironment):
     """One explicit task of a block; its command replaces the block command's ``@#@``."""
 
     def __init__(self, taskname: str = "") -> None:
@@ -188,16 +200,8 @@ class Task(_Owner):
 
     setCommand = _command_setter("command")
 
-    def setFiles(self, files: Union[str, Iterable[str]], TransferToServer: bool = True) -> None:
-        """Add output files (a single string is one file)."""
-        self.model.files.extend(_to_farm(path, TransferToServer) for path in _files(files))
 
-    def setEnv(self, i_name: str, i_value: str) -> None:
-        """Set an environment variable for this task."""
-        self.model.environment[i_name] = i_value
-
-
-class Block(_CommandsAndLimits):
+class Block(_CommandsAndLimits, _FilesAndEnvironment):
     """A block of tasks: numeric (a frame range) or a list of :class:`Task` in ``block.tasks``."""
 
     def __init__(self, blockname: str = "block", service: str = "generic") -> None:
@@ -235,14 +239,6 @@ class Block(_CommandsAndLimits):
         if prefix:
             command = _settings().cmd_prefix + command
         self.model.command = _to_farm_words(command, TransferToServer)
-
-    def setFiles(self, files: Union[str, Iterable[str]], TransferToServer: bool = True) -> None:
-        """Add output files with ``@####@`` frame tokens (a single string is one file)."""
-        self.model.files.extend(_to_farm(path, TransferToServer) for path in _files(files))
-
-    def setEnv(self, i_name: str, i_value: str) -> None:
-        """Set an environment variable for the block's tasks."""
-        self.model.environment[i_name] = i_value
 
     def addTicket(self, i_name: str, i_count: int) -> None:
         """Each task of the block takes ``i_count`` of the ticket ``i_name``."""
