@@ -73,7 +73,7 @@ def _work(block: Block) -> str:
     """``frames 1-100x2, 10 per task: 5 tasks`` or ``3 explicit tasks``."""
     if not _numeric(block):
         count = len(block.tasks) if isinstance(block.tasks, list) else 0
-        return f"{count} explicit task(s) (not numeric: the numeric bit 1 of flags is not set)"
+        return f"{count} explicit task(s) (not numeric: flags bit 0 is not set)"
     first, last = block.frame_first, block.frame_last
     step, per_task = block.frames_inc or 1, block.frames_per_task or 1
     if not all(_is_int(n) for n in (first, last, step, per_task)):
