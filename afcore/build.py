@@ -48,6 +48,7 @@ __all__ = [
     "exact_mask",
     "order_targets",
     "plan_jobs",
+    "repeated_names",
     "selected_targets",
 ]
 
@@ -82,8 +83,12 @@ def order_targets(targets: list[RenderTarget]) -> list[RenderTarget]:
     """``targets`` with every target after those it reads, else in the DCC's render order.
 
     Dependencies on targets not in the list are ignored (their outputs are on
-    disk already). A cycle would make jobs wait for each other forever: BuildError.
+    disk already). A cycle would make jobs wait for each other forever, and two
+    targets of one name make every mask ambiguous: both are a BuildError.
     """
+    repeated = repeated_names(targets)
+    if repeated:
+        raise BuildError(f"several targets are named {', '.join(repeated)}; rename them")
     names = {t.name for t in targets}
     waiting = {t.name: set(_dependencies(t, names)) for t in targets}
     readers: dict[str, list[str]] = {name: [] for name in names}
@@ -111,6 +116,11 @@ def order_targets(targets: list[RenderTarget]) -> list[RenderTarget]:
     return ordered
 
 
+def repeated_names(targets: list[RenderTarget]) -> list[str]:
+    """Names more than one of ``targets`` has."""
+    return sorted(name for name, count in Counter(t.name for t in targets).items() if count > 1)
+
+
 def _dependencies(target: RenderTarget, names: set[str]) -> list[str]:
     return [d for d in target.depends_on if d in names and d != target.name]
 
@@ -132,9 +142,6 @@ def plan_jobs(
     targets = order_targets(selected_targets(snapshot, settings))
     if not targets:
         raise BuildError("no target is selected; tick at least one target to render")
-    repeated = sorted(name for name, count in Counter(t.name for t in targets).items() if count > 1)
-    if repeated:
-        raise BuildError(f"several targets are named {', '.join(repeated)}; rename them")
     base = job_base_name(snapshot, settings)
     if not settings.separate_jobs:
         return [JobPlan(base, tuple(targets), scene_copy)]

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from afcore.build import BuildError, order_targets, selected_targets
+from afcore.build import BuildError, order_targets, repeated_names, selected_targets
 from afcore.frames import FrameRange, FrameSyntaxError, parse_frames
 from afcore.settings import validate_settings
 
@@ -125,6 +125,10 @@ def _frame_checks(target: RenderTarget, settings: SubmitSettings) -> list[Check]
 
 
 def _dependency_checks(snapshot: SceneSnapshot, targets: list[RenderTarget]) -> list[Check]:
+    repeated = repeated_names(targets)
+    if repeated:
+        message = f"Several targets are named {', '.join(repeated)}; rename them in the scene."
+        return [Check(ERROR, message, key="repeated_names")]
     try:
         order_targets(targets)
     except BuildError as error:

@@ -353,3 +353,8 @@ def test_commands_and_post_command_survive_spaces_quotes_and_shell_syntax(tmp_pa
     assert not copy.exists()
     assert all(path.exists() for path in decoys)
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in decoys[:3])
+
+
+def test_two_selected_targets_of_one_name_are_refused() -> None:
+    with pytest.raises(BuildError, match="several targets are named Write1; rename them"):
+        build(snapshot_of(SCENE, write("Write1"), write("Write1", "1-5")))

@@ -224,6 +224,13 @@ def test_targets_waiting_for_each_other_block(shot: Path) -> None:
     assert "wait for each other in a circle" in only(checks, "dependency_cycle").message
 
 
+def test_two_targets_of_one_name_block(shot: Path) -> None:
+    checks = checks_for(shot, write(shot, "Write1"), write(shot, "Write1", "20-30"))
+    assert only(checks, "repeated_names").message == (
+        "Several targets are named Write1; rename them in the scene."
+    )
+
+
 def test_reading_a_target_that_is_not_rendered_is_a_warning(shot: Path) -> None:
     checks = checks_for(
         shot, write(shot, "precomp", selected=False), write(shot, "comp", depends_on=["precomp"])

@@ -305,3 +305,22 @@ def test_scene_copies_go_beside_the_scene_or_in_the_configured_folder(
     assert Path(copy).read_text() == "scene as saved"
     # Tasks still start in the scene's folder, where its relative paths point.
     assert submission.jobs[0].blocks[0].working_directory == str(shot)
+
+
+class NoCommandHost(FakeHost):
+    """A host with a bug: it has no command for its target."""
+
+    def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:
+        return []
+
+
+def test_a_job_that_cannot_be_built_blocks_with_the_reason(
+    shot: Path, store: SettingsStore
+) -> None:
+    host = NoCommandHost(snapshot_of(str(shot / "comp.nk"), target(shot, "Write1")))
+    submission = prepare(host, SubmitSettings(), CONFIG, store=store)
+    (check,) = submission.blocking()
+    assert (check.key, submission.jobs) == ("build", [])
+    assert check.message == (
+        "No job can be made: a command needs at least a program to run; got no arguments"
+    )
