@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import pytest
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-TRANSCRIPTS = SHARED / "protocol" / "transcripts"
-AF_REFERENCE = SHARED / "protocol" / "af_reference"
 
 
 @pytest.fixture(autouse=True)
@@ -18,8 +14,6 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    import os
-
     for name in list(os.environ):
         if name.startswith(("AF_", "CGRU_", "AFCORE_")):
             monkeypatch.delenv(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import TRANSCRIPTS
+from shared_data import TRANSCRIPTS
 
 from afcore.cli.farmviews import job_details, job_progress, jobs_table, renders_table, users_table
 

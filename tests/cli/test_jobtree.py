@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import AF_REFERENCE
+from shared_data import AF_REFERENCE
 
 from afcore.cli.jobtree import describe_job
 from afcore.errors import Problem

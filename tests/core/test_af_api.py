@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AF_REFERENCE
+from shared_data import AF_REFERENCE
 from loopback import LoopbackServer, accept_jobs, silent, unused_port
 
 import af

@@ -18,7 +18,7 @@ import time
 from typing import Any, Callable, Optional
 
 import pytest
-from conftest import TRANSCRIPTS
+from shared_data import TRANSCRIPTS
 from loopback import LoopbackServer, Transcript, load_transcript, reply
 
 from afcore.client import ACTION_PROCESSED, Client, SubmitResult

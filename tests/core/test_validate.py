@@ -6,7 +6,7 @@ import json
 from typing import Callable
 
 import pytest
-from conftest import TRANSCRIPTS
+from shared_data import TRANSCRIPTS
 
 from afcore.errors import JobInvalid
 from afcore.job import Block, BlockFlags, Job, Task
