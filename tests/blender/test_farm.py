@@ -46,12 +46,6 @@ def test_frame_step_becomes_the_jump():
     assert args[args.index("-j") + 1] == "3"
 
 
-def test_frames_mixing_steps_are_refused_with_a_way_out():
-    mixed = RenderTarget(name="s", frames="1-9x3,20-30", renderer="CYCLES")
-    with pytest.raises(ValueError, match="one Blender command renders one step"):
-        farm.render_args(mixed, "/s.blend", DEFAULT)
-
-
 def test_a_view_layer_target_switches_the_other_layers_off_with_python():
     args = farm.render_args(target(view_layer="BG 'night'"), "/s.blend", DEFAULT)
     expression = args[args.index("--python-expr") + 1]

@@ -90,14 +90,8 @@ def output_argument(pattern: str) -> str:
 
 
 def frame_step(frames: str) -> int:
-    """The one ``-j`` step of a target's frames (Blender renders one step per command)."""
-    steps = {frame_range.step for frame_range in parse_frames(frames)}
-    if len(steps) != 1:
-        raise ValueError(
-            f"frames {frames!r} mix steps {sorted(steps)}; one Blender command renders one "
-            "step: submit each range as its own target"
-        )
-    return steps.pop()
+    """The ``-j`` step of a block's frames (the builder gives each frame range its own block)."""
+    return parse_frames(frames)[0].step
 
 
 def render_args(target: RenderTarget, scene_copy: str, config: BlenderFarmConfig) -> list[str]:

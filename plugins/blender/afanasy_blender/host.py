@@ -72,11 +72,11 @@ class BlenderHost(Host):
 
         if self.scene_name is None:
             return bpy.context.scene
-        try:
-            return bpy.data.scenes[self.scene_name]
-        except KeyError:
+        scene = bpy.data.scenes.get(self.scene_name)
+        if scene is None:
             known = ", ".join(scene.name for scene in bpy.data.scenes)
-            raise KeyError(f"no scene {self.scene_name!r} in the file (scenes: {known})") from None
+            raise ValueError(f"no scene {self.scene_name!r} in the file (scenes: {known})")
+        return scene
 
     def collect(self) -> SceneSnapshot:
         import bpy

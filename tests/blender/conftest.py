@@ -1,0 +1,47 @@
+"""Fixtures for the tests that run real Blender (the ``bpy`` module from PyPI).
+
+``bpy`` is imported once per pytest process (it takes about a second); each test starts
+from Blender's factory scene instead of a new process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+PLUGIN_DIR = Path(__file__).resolve().parents[2] / "plugins" / "blender"
+
+
+@pytest.fixture
+def bpy() -> Any:
+    """Blender with its factory startup scene (a cube, a light, a camera; EEVEE)."""
+    module = pytest.importorskip("bpy")
+    module.ops.wm.read_factory_settings(use_empty=False)
+    return module
+
+
+@pytest.fixture
+def saved_scene(bpy: Any, tmp_path: Path) -> Path:
+    """The factory scene saved as ``shot 010.blend`` in a folder with a space in its name."""
+    path = tmp_path / "my shots" / "shot 010.blend"
+    path.parent.mkdir()
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    return path
+
+
+@pytest.fixture
+def addon(bpy: Any) -> Iterator[Any]:
+    """The add-on registered as Blender registers it, and unregistered afterwards."""
+    import afanasy_blender
+
+    afanasy_blender.register()
+    yield afanasy_blender
+    afanasy_blender.unregister()
+
+
+@pytest.fixture
+def plugin_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let child Pythons (a devserver worker running the bpy stand-in) import the add-on."""
+    monkeypatch.setenv("PYTHONPATH", str(PLUGIN_DIR))
