@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from afcore.frames import FrameRange, parse_frames
 from afcore.job import Block, Job
@@ -43,9 +43,12 @@ __all__ = [
     "BuildError",
     "CommandBuilder",
     "JobPlan",
+    "block_fields",
+    "block_names",
     "build_jobs",
     "delete_command",
     "exact_mask",
+    "job_fields",
     "order_targets",
     "plan_jobs",
     "repeated_names",
@@ -204,10 +207,11 @@ class _Farm:
         return f"{prefix} {command}" if prefix else command
 
 
-def _block_names(target: RenderTarget, ranges: list[FrameRange]) -> list[str]:
+def block_names(name: str, ranges: list[FrameRange]) -> list[str]:
+    """``name`` for one range; ``name [1-10]``, ``name [20-30]`` for several."""
     if len(ranges) == 1:
-        return [target.name]
-    return [f"{target.name} [{frame_range}]" for frame_range in ranges]
+        return [name]
+    return [f"{name} [{frame_range}]" for frame_range in ranges]
 
 
 def _target_ranges(target: RenderTarget, settings: SubmitSettings) -> list[FrameRange]:
@@ -228,6 +232,42 @@ def _gb_to_mb(gigabytes: Optional[float]) -> Optional[int]:
     return None if gigabytes is None else round(gigabytes * 1024)
 
 
+def block_fields(settings: SubmitSettings, config: Config) -> dict[str, Any]:
+    """The block keys the artist's settings give, in Afanasy's units, for ``Block(**...)``."""
+    return {
+        "capacity": settings.capacity or config.capacity,
+        "need_memory": _gb_to_mb(settings.need_memory_gb),
+        "need_gpu_mem_mb": _gb_to_mb(settings.need_gpu_memory_gb),
+        "errors_retries": settings.errors_retries,
+        "task_max_run_time": _minutes_to_seconds(settings.task_max_run_time_minutes),
+        "sequential": settings.sequential if settings.sequential != 1 else None,
+    }
+
+
+def job_fields(settings: SubmitSettings, config: Config) -> dict[str, Any]:
+    """The job keys the artist's settings and the config give, for ``Job(**...)``."""
+    life = settings.life_time_hours
+    wait = settings.wait_until.strip()
+    return {
+        "user_name": config.user_name,
+        "host_name": config.host_name,
+        "priority": config.priority if settings.priority is None else settings.priority,
+        "annotation": settings.annotation,
+        "description": settings.description,
+        "max_running_tasks": settings.max_running_tasks,
+        "max_running_tasks_per_host": settings.max_running_tasks_per_host,
+        "hosts_mask": settings.hosts_mask,
+        "hosts_mask_exclude": settings.hosts_mask_exclude,
+        "depend_mask": settings.depend_mask,
+        "depend_mask_global": settings.depend_mask_global,
+        "need_os": settings.need_os,
+        "need_properties": settings.need_properties,
+        "time_life": None if life is None else round(life * 3600),
+        "time_wait": int(parse_wait_until(wait).timestamp()) if wait else None,
+        "offline": settings.start_paused,
+    }
+
+
 def _target_blocks(
     target: RenderTarget,
     settings: SubmitSettings,
@@ -245,7 +285,7 @@ def _target_blocks(
     outputs = [farm.path(output) for output in target.outputs]
     farm_copy = farm.path(scene_copy)
     blocks = []
-    for name, frame_range in zip(_block_names(target, ranges), ranges):
+    for name, frame_range in zip(block_names(target.name, ranges), ranges):
         rendered = replace(target, frames=str(frame_range), outputs=outputs)
         block = Block(
             name=name,
@@ -254,23 +294,12 @@ def _target_blocks(
             command=farm.command(commands.render_command(rendered, farm_copy)),
             working_directory=scene_folder,
             files=list(outputs),
-            capacity=settings.capacity or farm.config.capacity,
-            need_memory=_gb_to_mb(settings.need_memory_gb),
-            need_gpu_mem_mb=_gb_to_mb(settings.need_gpu_memory_gb),
-            errors_retries=settings.errors_retries,
-            task_max_run_time=_minutes_to_seconds(settings.task_max_run_time_minutes),
-            sequential=settings.sequential if settings.sequential != 1 else None,
+            **block_fields(settings, farm.config),
         )
         per_task = frame_range.count if target.single_task else settings.frames_per_task_for(target)
         block.set_numeric(frame_range.first, frame_range.last, per_task, frame_range.step)
         blocks.append(block)
     return blocks
-
-
-def _time_wait(settings: SubmitSettings) -> Optional[int]:
-    if not settings.wait_until.strip():
-        return None
-    return int(parse_wait_until(settings.wait_until).timestamp())
 
 
 def _output_folder(blocks: list[Block], scene_folder: str) -> str:
@@ -283,31 +312,17 @@ def _output_folder(blocks: list[Block], scene_folder: str) -> str:
 def _job(
     plan: JobPlan, blocks: list[Block], scene_folder: str, settings: SubmitSettings, farm: _Farm
 ) -> Job:
-    output_folder = _output_folder(blocks, scene_folder)
+    fields = job_fields(settings, farm.config)
     waits_for = exact_mask(list(plan.waits_for)) if plan.waits_for else ""
-    life = settings.life_time_hours
+    fields["depend_mask"] = _either(settings.depend_mask, waits_for)
+    output_folder = _output_folder(blocks, scene_folder)
     return Job(
         name=plan.name,
-        user_name=farm.config.user_name,
-        host_name=farm.config.host_name,
-        priority=farm.config.priority if settings.priority is None else settings.priority,
-        annotation=settings.annotation,
-        description=settings.description,
-        max_running_tasks=settings.max_running_tasks,
-        max_running_tasks_per_host=settings.max_running_tasks_per_host,
-        hosts_mask=settings.hosts_mask,
-        hosts_mask_exclude=settings.hosts_mask_exclude,
-        depend_mask=_either(settings.depend_mask, waits_for),
-        depend_mask_global=settings.depend_mask_global,
-        need_os=settings.need_os,
-        need_properties=settings.need_properties,
-        time_life=None if life is None else round(life * 3600),
-        time_wait=_time_wait(settings),
-        offline=settings.start_paused,
         command_post=delete_command(farm.path(plan.scene_copy)),
         folders={"input": scene_folder, **({"output": output_folder} if output_folder else {})},
         branch=scene_folder,
         blocks=blocks,
+        **fields,
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fake_host import FakeHost, snapshot_of
+from pipeline.fake_host import FakeHost, snapshot_of
 
 from afcore import validate
 from afcore.build import BuildError, build_jobs, exact_mask

@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from fake_host import FakeHost, snapshot_of, write_scene
 from loopback import LoopbackServer, accept_jobs, reply, unused_port
+from pipeline.fake_host import FakeHost, snapshot_of, write_scene
 
 from afcore.client import Client
 from afcore.config import Config

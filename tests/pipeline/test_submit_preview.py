@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fake_host import FakeHost, snapshot_of
+from pipeline.fake_host import FakeHost, snapshot_of
 
 from afcore.build import build_jobs
 from afcore.config import Config
