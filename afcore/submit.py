@@ -2,7 +2,10 @@
 
 :func:`prepare` reads the scene once, runs the checks and builds the jobs
 that would be sent (the preview shows exactly these). :func:`submit` then
-does what the artist agreed to and nothing more:
+does what the artist agreed to and nothing more, in two steps a dialog can
+run on different threads: :func:`stage` (steps 1-4, on the DCC's main thread,
+since DCC APIs are not thread-safe) and :func:`send` (step 5, off it, since
+the network must never block the DCC):
 
 1. stop if a check still blocks (an error, an unconfirmed confirmation);
 2. save the scene only if the artist accepted the ``save`` fix, and create
@@ -51,6 +54,8 @@ __all__ = [
     "SubmitBlocked",
     "prepare",
     "refresh",
+    "send",
+    "stage",
     "submit",
 ]
 
@@ -82,6 +87,8 @@ class Submission:
     jobs: list[Job] = field(default_factory=list)
     #: The scene copy of each job, in the order of ``jobs``.
     scene_copies: list[str] = field(default_factory=list)
+    #: Set by :func:`stage` once the copies are written and the jobs may be sent.
+    staged: bool = False
 
     def blocking(self, answers: Collection[str] = ()) -> list[Check]:
         """The checks that stop the submission, given the keys of the checks the artist accepted."""
@@ -286,20 +293,12 @@ def _deliver_in_order(
     return deliveries
 
 
-def submit(
-    submission: Submission,
-    answers: Collection[str] = (),
-    client: Optional[Client] = None,
-    outbox: Optional[Outbox] = None,
-    *,
-    store: Optional[SettingsStore] = None,
-) -> list[Delivery]:
-    """Send a prepared submission; ``answers`` are the keys of the checks the artist accepted.
+def stage(submission: Submission, answers: Collection[str] = ()) -> None:
+    """Everything that touches the DCC or the disk: run it on the DCC's main thread.
 
-    Raises SubmitBlocked while checks block, JobInvalid for a job the server
-    would reject, CopyFailed when the scene copy cannot be written; in each
-    case nothing was sent. Delivery problems do not raise: each job's
-    :class:`Delivery` says whether it was sent or kept in the outbox.
+    Stops on blocking checks (SubmitBlocked), refuses jobs the server would
+    reject (JobInvalid), does the fixes the artist accepted, and writes the
+    scene copies (CopyFailed). In each failure case nothing was sent.
     """
     stopping = submission.blocking(answers)
     if stopping:
@@ -307,6 +306,23 @@ def submit(
     _refuse_invalid(submission.jobs)
     _apply_fixes(submission, answers)
     _write_copies(submission.host, submission.scene_copies)
+    submission.staged = True
+
+
+def send(
+    submission: Submission,
+    client: Optional[Client] = None,
+    outbox: Optional[Outbox] = None,
+    *,
+    store: Optional[SettingsStore] = None,
+) -> list[Delivery]:
+    """Deliver a staged submission and remember its settings; safe off the DCC's main thread.
+
+    ``client`` and ``outbox`` default to the configured ones. Delivery problems
+    do not raise: each job's :class:`Delivery` says what became of it.
+    """
+    if not submission.staged:
+        raise RuntimeError("stage() the submission before send(): its scene copies are not written")
     if client is None:
         from afcore.client import Client
 
@@ -320,3 +336,19 @@ def submit(
         submission.settings, submission.config, submission.host.name, submission.scene_path
     )
     return deliveries
+
+
+def submit(
+    submission: Submission,
+    answers: Collection[str] = (),
+    client: Optional[Client] = None,
+    outbox: Optional[Outbox] = None,
+    *,
+    store: Optional[SettingsStore] = None,
+) -> list[Delivery]:
+    """:func:`stage` then :func:`send`, for callers that have no UI thread to keep free.
+
+    ``answers`` are the keys of the checks the artist accepted.
+    """
+    stage(submission, answers)
+    return send(submission, client, outbox, store=store)

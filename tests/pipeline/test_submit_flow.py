@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from loopback import LoopbackServer, accept_jobs, reply, unused_port
@@ -17,7 +19,7 @@ from afcore.outbox import Outbox
 from afcore.paths import quote_arg
 from afcore.scene import RenderTarget
 from afcore.settings import SettingsStore, SubmitSettings
-from afcore.submit import CopyFailed, SubmitBlocked, prepare, refresh, submit
+from afcore.submit import CopyFailed, SubmitBlocked, prepare, refresh, send, stage, submit
 from afcore.wire import frame
 
 CONFIG = Config(user_name="jimmy", host_name="ws01")
@@ -324,3 +326,42 @@ def test_a_job_that_cannot_be_built_blocks_with_the_reason(
     assert check.message == (
         "No job can be made: a command needs at least a program to run; got no arguments"
     )
+
+
+class MainThreadHost(FakeHost):
+    """A host that, like Nuke, Maya or Houdini, must only be called from the main thread."""
+
+    def _main_thread_only(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("DCC called from a worker thread")
+
+    def scene_path(self) -> Optional[str]:
+        self._main_thread_only()
+        return super().scene_path()
+
+    def save_scene(self) -> None:
+        self._main_thread_only()
+        super().save_scene()
+
+    def save_copy(self, path: str) -> None:
+        self._main_thread_only()
+        super().save_copy(path)
+
+
+def test_a_dialog_stages_on_the_main_thread_and_sends_from_a_worker(
+    shot: Path, farm: LoopbackServer, outbox: Outbox, store: SettingsStore
+) -> None:
+    snapshot = snapshot_of(str(shot / "comp.nk"), target(shot, "Write1"))
+    host = MainThreadHost(snapshot, content="edited", modified=True)
+    submission = prepare(host, SubmitSettings(), CONFIG, store=store)
+    with pytest.raises(RuntimeError, match="stage\\(\\) the submission before send"):
+        send(submission, client_of(farm), outbox, store=store)
+    stage(submission, {"unsaved"})
+    assert host.saves == 1 and Path(submission.scene_copies[0]).exists()
+    results: list = []
+    worker = threading.Thread(
+        target=lambda: results.extend(send(submission, client_of(farm), outbox, store=store))
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert [delivery.sent for delivery in results] == [True]
