@@ -286,6 +286,8 @@ def job_from_document(document: dict[str, Any]) -> tuple[Job, list[str]]:
         job = Job.from_dict(document)
     except TypeError as error:
         raise UsageError(f"Not a job: {error}") from None
+    if not isinstance(job.blocks, list):  # not a job yet: validation says what is wrong
+        return job, []
     return job, validate.infer_numeric_flags(job)
 
 

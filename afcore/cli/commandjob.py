@@ -12,9 +12,10 @@ import copy
 import os
 from dataclasses import dataclass, field
 
+from afcore.build import block_fields, block_names, job_fields
 from afcore.cli.common import UsageError
 from afcore.config import Config
-from afcore.frames import FrameRange, parse_frames, to_afanasy_pattern
+from afcore.frames import parse_frames, to_afanasy_pattern
 from afcore.job import Block, Job
 from afcore.paths import map_path
 from afcore.settings import SubmitSettings
@@ -38,8 +39,9 @@ class CommandSpec:
 def command_job(spec: CommandSpec, settings: SubmitSettings, config: Config) -> Job:
     """The job running ``spec.command`` over ``spec.frames``, with the settings applied.
 
-    Paths (working directory, output files) go through the config's path maps and the
-    command gets its command prefix, as every job sent to that farm does.
+    The settings reach the job exactly as they reach a scene's job (:mod:`afcore.build`).
+    Paths (working directory, output files) go through the config's path maps and the command
+    gets its command prefix, as every job sent to that farm does.
     """
     ranges = parse_frames(spec.frames)
     if not spec.command.strip():
@@ -52,33 +54,16 @@ def command_job(spec: CommandSpec, settings: SubmitSettings, config: Config) -> 
         command=f"{prefix} {spec.command.strip()}" if prefix else spec.command.strip(),
         working_directory=workdir,
         files=[map_path(to_afanasy_pattern(path), config.path_maps) for path in spec.files],
-        capacity=settings.capacity or config.capacity,
+        **block_fields(settings, config),
     )
     name = settings.job_name.strip() or _name_from(spec.command)
     blocks = []
-    for block_name, frames in zip(_block_names(name, ranges), ranges):
+    for block_name, frames in zip(block_names(name, ranges), ranges):
         block = copy.deepcopy(template)
         block.name = block_name
         block.set_numeric(frames.first, frames.last, settings.frames_per_task, frames.step)
         blocks.append(block)
-    return Job(
-        name=name,
-        user_name=config.user_name,
-        host_name=config.host_name,
-        priority=config.priority if settings.priority is None else settings.priority,
-        max_running_tasks=settings.max_running_tasks,
-        hosts_mask=settings.hosts_mask,
-        depend_mask=settings.depend_mask,
-        offline=settings.start_paused,
-        branch=workdir,
-        blocks=blocks,
-    )
-
-
-def _block_names(name: str, ranges: list[FrameRange]) -> list[str]:
-    if len(ranges) == 1:
-        return [name]
-    return [f"{name} [{frame_range}]" for frame_range in ranges]
+    return Job(name=name, branch=workdir, blocks=blocks, **job_fields(settings, config))
 
 
 def _name_from(command: str, limit: int = NAME_LENGTH) -> str:
