@@ -179,7 +179,7 @@ class Client:
             f"The Afanasy server at {self.address} accepted the connection but sent no complete "
             f"reply within the read timeout of {self.read_timeout:.1f} s ({received} bytes "
             "received). It may be overloaded or hung; for very big jobs raise read_timeout in "
-            "the config."
+            "the config (or AFCORE_READ_TIMEOUT)."
         )
         if is_job:
             message += " The job may still have arrived: check the farm before sending it again."
