@@ -107,9 +107,15 @@ class BlenderHost(Host):
         return bpy.data.filepath or None
 
     def is_modified(self) -> bool:
+        """Unsaved changes in Blender's interface; none in the background.
+
+        Without an interface (``blender -b``, the ``bpy`` module) Blender keeps
+        ``is_dirty`` set even right after opening or saving a file, so it says nothing
+        there; a script that changes the scene saves it itself.
+        """
         import bpy
 
-        return bool(bpy.data.is_dirty)
+        return bool(bpy.data.is_dirty) and not bpy.app.background
 
     def save_scene(self) -> None:
         import bpy
