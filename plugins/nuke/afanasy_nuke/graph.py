@@ -22,7 +22,7 @@ def upstream_marks(
     and a cycle, which Nuke forbids but a hand-edited .nk may hold, ends it.
     """
     done: dict[Node, frozenset[str]] = {}
-    entered: set[Node] = set()
+    entered: dict[Node, list[Node]] = {}  # the inputs of nodes waiting for them
     for start in starts:
         pending: list[tuple[Node, bool]] = [(start, False)]
         while pending:
@@ -30,14 +30,14 @@ def upstream_marks(
             if node in done:
                 continue
             if inputs_done:
-                upstream = [done.get(up, _NOTHING) for up in inputs_of(node)]
+                upstream = [done.get(up, _NOTHING) for up in entered[node]]
                 done[node] = _union(marks_of(node), upstream)
                 continue
             if node in entered:
                 continue  # a cycle: this node is already waiting for its inputs
-            entered.add(node)
+            inputs = entered[node] = inputs_of(node)
             pending.append((node, True))
-            pending.extend((up, False) for up in inputs_of(node) if up not in done)
+            pending.extend((up, False) for up in inputs if up not in done)
     return done
 
 

@@ -272,8 +272,12 @@ def _new_node(
 
 
 def _input_count(node: NkNode) -> int:
+    """``inputs 2`` takes two nodes off the stack, ``inputs 2+1`` three (a mask), no line one."""
+    written = node.knobs.get("inputs")
+    if written is None:
+        return 1
     try:
-        return int(node.knobs.get("inputs", "1"))
+        return int(written) if written.isdigit() else sum(int(n) for n in written.split("+"))
     except ValueError:
         return 1
 
@@ -288,8 +292,8 @@ def _read_knobs(lines: list[str], index: int, knobs: dict[str, str]) -> int:
         if not line:
             continue
         name, _, value = line.partition(" ")
-        depth = _depth(value)
-        if depth > 0:
+        depth = _depth(value) if "{" in value else 0
+        if depth > 0:  # the value goes on over the next lines
             end = _skip_value(lines, index, depth)
             value = "\n".join([value, *lines[index:end]])
             index = end
