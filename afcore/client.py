@@ -412,7 +412,12 @@ class _DeadlineReader:
         self._sock.sendall(payload)
 
     def recv(self, size: int) -> bytes:
-        """Up to ``size`` bytes, read ahead: the byte-wise header read costs no system call."""
+        """Up to ``size`` bytes, read ahead: the byte-wise header read costs no system call.
+
+        A read returns what has arrived and never waits for more than the reply
+        needs; bytes past the reply (afserver's linger spaces come a second
+        later at the earliest) go with the connection.
+        """
         if self._offset >= len(self._chunk):
             self._sock.settimeout(self._remaining())
             self._chunk, self._offset = self._sock.recv(_RECEIVE_SIZE), 0
