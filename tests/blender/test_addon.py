@@ -114,6 +114,8 @@ def test_the_operator_returns_while_the_job_is_still_on_its_way_then_shows_the_o
         assert addon_status().state == "SENDING"
         assert operators.current_sending().thread.is_alive()
         assert not bpy.ops.afanasy.submit.poll()  # one submission at a time
+        bpy.ops.wm.open_mainfile(filepath=str(saved_scene))  # the artist opens a file meanwhile
+        assert bpy.app.timers.is_registered(operators.watch_sending)
         status = finish_sending(addon)
     assert status.state == "FAILED"
     kept = Path(status.outbox_path)

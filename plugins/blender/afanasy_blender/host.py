@@ -85,7 +85,7 @@ class BlenderHost(Host):
         render = scene.render
         frames = FrameRange(scene.frame_start, scene.frame_end, scene.frame_step)
         layers = [layer.name for layer in scene.view_layers if layer.use]
-        common = _SceneReading(scene, frames, layers)
+        common = _SceneReading(scene, frames)
         if self.split_view_layers:
             targets = [common.target(layer, [layer]) for layer in layers]
         else:
@@ -148,11 +148,10 @@ class BlenderHost(Host):
 class _SceneReading:
     """What every target of one scene shares, read from ``bpy`` once."""
 
-    def __init__(self, scene: Any, frames: FrameRange, layers: list[str]) -> None:
+    def __init__(self, scene: Any, frames: FrameRange) -> None:
         render = scene.render
         self.scene = scene
         self.frames = frames
-        self.layers = layers
         self.movie = bool(render.is_movie_format)
         self.views = individual_views(render)
         self.camera = scene.camera.name if scene.camera else ""

@@ -79,6 +79,9 @@ def watch_sending() -> Optional[float]:
 
 
 def stop_watching() -> None:
+    """Forget the submission on its way (it still finishes) and stop its timer: unregistering."""
+    global _sending
+    _sending = None
     if bpy.app.timers.is_registered(watch_sending):
         bpy.app.timers.unregister(watch_sending)
 
@@ -145,7 +148,8 @@ class AFANASY_OT_submit(bpy.types.Operator):
             self.report({"WARNING"}, warning)
         _sending = sending
         set_status("SENDING", f"Sending to {sending.submission.config.server_host}...")
-        bpy.app.timers.register(watch_sending, first_interval=POLL_SECONDS)
+        # persistent: opening another file while the job is on its way keeps the timer.
+        bpy.app.timers.register(watch_sending, first_interval=POLL_SECONDS, persistent=True)
         return {"FINISHED"}
 
     def _failed(self, error: BaseException) -> set[Done]:
