@@ -18,8 +18,8 @@ import time
 from typing import Any, Callable, Optional
 
 import pytest
-from shared_data import TRANSCRIPTS
 from loopback import LoopbackServer, Transcript, load_transcript, reply
+from shared_data import TRANSCRIPTS
 
 from afcore.client import ACTION_PROCESSED, Client, SubmitResult
 from afcore.errors import AfanasyError, JobInvalid, ProtocolError, RequestRejected
