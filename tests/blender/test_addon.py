@@ -57,6 +57,16 @@ def test_register_and_unregister_twice(bpy: Any):
         assert draw_menu_entry not in bpy.types.TOPBAR_MT_render._dyn_ui_initialize()
 
 
+def test_blender_s_add_on_manager_enables_and_disables_it_as_a_legacy_add_on(bpy: Any):
+    import addon_utils
+
+    module = addon_utils.enable("afanasy_blender", default_set=False, handle_error=None)
+    assert module.bl_info["category"] == "Render"
+    assert hasattr(bpy.types.Scene, "afanasy")
+    addon_utils.disable("afanasy_blender", default_set=False, handle_error=None)
+    assert not hasattr(bpy.types.Scene, "afanasy")
+
+
 def test_registering_reads_no_scene_and_contacts_no_server(
     bpy: Any, saved_scene: Path, monkeypatch: pytest.MonkeyPatch
 ):
