@@ -107,7 +107,7 @@ class Block:
         return bool(self.flags & BlockFlags.NUMERIC)
 
     def set_flag(self, flag: BlockFlags, on: bool = True) -> None:
-        self.flags = (self.flags | flag) if on else (self.flags & ~flag)
+        self.flags = int((self.flags | flag) if on else (self.flags & ~flag))
 
     def set_numeric(self, first: int, last: int, per_task: int = 1, increment: int = 1) -> None:
         """Make this a numeric block over ``first..last`` (the NUMERIC flag the server needs)."""
@@ -187,26 +187,24 @@ class Job:
 
 _Model = Union[Job, Block, Task]
 _NESTED = {"blocks": Block, "tasks": Task}
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    model: tuple(f.name for f in fields(model) if f.name != "extra") for model in (Job, Block, Task)
+_FIELD_NAMES: dict[type, frozenset[str]] = {
+    model: frozenset(f.name for f in fields(model) if f.name != "extra")
+    for model in (Job, Block, Task)
 }
-
-
-def _is_unset(value: Any) -> bool:
-    return value is None or value is False or (not isinstance(value, (int, float)) and not value)
 
 
 def _object_to_dict(model: _Model) -> JsonDict:
     out: JsonDict = {}
-    for name in _FIELD_NAMES[type(model)]:
-        value = getattr(model, name)
-        if _is_unset(value):
+    for name, value in vars(model).items():
+        if value is None or value is False or (not value and type(value) not in (int, float)):
             continue
         if name in _NESTED:
             value = [_object_to_dict(item) for item in value]
-        elif isinstance(value, (list, dict)):
+        elif name == "extra":
+            continue
+        elif type(value) in (list, dict):
             value = value.copy()
-        out[name] = int(value) if isinstance(value, IntFlag) else value
+        out[name] = value
     out.update(model.extra)
     return out
 

@@ -16,6 +16,7 @@ MAX_MESSAGE = 64 * 1024 * 1024
 #: Case-insensitive ``AFANASY``, a decimal size, upper-case ``JSON`` (what afserver accepts).
 _HEADER = re.compile(rb"(?i:AFANASY) (\d{1,12}) JSON")
 _HEADER_MAX = len(b"AFANASY 999999999999 JSON")
+_SHORTEST = len(b"AFANASY 0 JSON{")
 
 
 class FramingError(ValueError):
@@ -76,7 +77,9 @@ def read_message(recv: Callable[[int], bytes]) -> bytes:
         size, offset = parse_header(buffer) if buffer else (-1, -1)
         if size >= 0:
             break
-        chunk = recv(1 if len(buffer) < _HEADER_MAX else 4096)
+        # The shortest possible message is ``AFANASY 0 JSON{``: asking for that much never reads
+        # past the end of a message, and saves a system call per header byte.
+        chunk = recv(max(_SHORTEST - len(buffer), 1) if len(buffer) < _HEADER_MAX else 4096)
         if not chunk:
             raise FramingError(_closed_early(buffer))
         buffer += chunk
