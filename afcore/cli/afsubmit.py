@@ -271,7 +271,8 @@ def submit_scene(
 def _answers(submission: Submission, accept: bool) -> list[str]:
     """Show the checks; with ``--yes`` accept every fix and confirmation offered."""
     for check in submission.checks:
-        print(f"{check.level}: {check.message}", file=sys.stderr)
+        offer = "  (--yes accepts)" if check.fix or check.level == CONFIRM else ""
+        print(f"{check.level}: {check.message}{offer}", file=sys.stderr)
     answers = [check.key for check in submission.checks if check.fix or check.level == CONFIRM]
     if accept:
         return answers
