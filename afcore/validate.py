@@ -240,9 +240,12 @@ Checker = Callable[[Any], Optional[str]]
 
 
 def _fields_problems(model: Union[Job, Block, Task], prefix: str, add: Found) -> None:
-    for name, expected in _CHECKERS[type(model)]:
-        value = getattr(model, name)
-        if value is None:
+    checkers = _CHECKERS[type(model)]
+    for name, value in vars(model).items():
+        if value is None or value is False or (not value and type(value) is not int):
+            continue  # unset: the defaults always fit
+        expected = checkers.get(name)
+        if expected is None:
             continue
         wrong = expected(value)
         if wrong:
@@ -316,11 +319,11 @@ def _texts(value: Any) -> Iterator[Union[str, bytes]]:
             yield from _texts(item)
 
 
-def _field_checkers(model: type) -> tuple[tuple[str, Checker], ...]:
-    """(field, check) for every field of a model but its nested blocks / tasks."""
+def _field_checkers(model: type) -> dict[str, Checker]:
+    """The check of every field of a model but its nested blocks / tasks."""
     hints = typing.get_type_hints(model)
     nested = ("blocks", "tasks")
-    return tuple((f.name, _checker(hints[f.name])) for f in fields(model) if f.name not in nested)
+    return {f.name: _checker(hints[f.name]) for f in fields(model) if f.name not in nested}
 
 
 _CHECKERS = {model: _field_checkers(model) for model in (Job, Block, Task)}
