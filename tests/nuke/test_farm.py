@@ -69,7 +69,7 @@ def test_stereo_proxy_and_licence_flags_come_before_the_script() -> None:
 
 
 def test_a_scene_path_with_spaces_and_quotes_is_one_argument() -> None:
-    scene = "/shows/it's a \"test\"/comp $1;.nk"
+    scene = '/shows/it\'s a "test"/comp $1;.nk'
 
     args = render_args(write(), scene, DEFAULT)
 
@@ -121,7 +121,10 @@ def test_hosts_take_the_nuke_section_from_the_site_config(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = tmp_path / "site.yaml"
-    site.write_text("dcc:\n  nuke:\n    executable: /opt/nuke/Nuke15.1\n    extra_args: [-V, '2']\n")
+    site.write_text(
+        "dcc:\n  nuke:\n    executable: /opt/nuke/Nuke15.1\n    extra_args: [-V, '2']\n"
+        "    scene_copy_folder: renderscenes\n"  # the pipeline's setting, in the same section
+    )
     monkeypatch.setenv("AFCORE_SITE_CONFIG", str(site))
 
     args = _FileHost().render_command(write(), "/shots/comp.copy.nk")

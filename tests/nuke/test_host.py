@@ -218,16 +218,33 @@ def test_a_write_whose_expression_fails_keeps_its_place_with_a_warning(nuke: Mod
     assert found["fine"].outputs == ["/r/fine.@####@.exr"]
 
 
-def test_relative_outputs_resolve_against_the_project_directory(nuke: ModuleType) -> None:
+def test_relative_outputs_resolve_as_nuke_resolves_them(nuke: ModuleType, tmp_path: Path) -> None:
     nuke.nodes.Write(name="relative", file="render/comp.####.exr")
     assert targets()["relative"].warnings == [
-        "'render/comp.@####@.exr' is relative: on the farm it would be relative to wherever "
-        "the render starts; set Project Settings > project directory, or use an absolute path"
+        "'render/comp.@####@.exr' is relative, and the script has no folder yet: save it first"
     ]
 
-    nuke.root()["project_directory"].setValue("/shows/demo/sh010")
+    save_as(nuke, tmp_path / "comp.nk")  # from the script's folder, where farm tasks start
     target = targets()["relative"]
-    assert (target.outputs, target.warnings) == (["/shows/demo/sh010/render/comp.@####@.exr"], [])
+    assert (target.outputs, target.warnings) == ([f"{tmp_path}/render/comp.@####@.exr"], [])
+
+    nuke.root()["project_directory"].setValue("/shows/demo/sh010")  # the project's, if set
+    assert targets()["relative"].outputs == ["/shows/demo/sh010/render/comp.@####@.exr"]
+
+
+def test_a_file_named_after_the_script_warns_that_the_farm_copy_has_another_name(
+    nuke: ModuleType, tmp_path: Path
+) -> None:
+    save_as(nuke, tmp_path / "sh010_v003.nk")
+    nuke.nodes.Write(name="named", file="/r/[value root.name].####.exr")
+
+    target = targets()["named"]
+
+    assert target.outputs == [f"/r/{tmp_path}/sh010_v003.nk.@####@.exr"]
+    assert target.warnings == [
+        "the file name is made from the script's name ([value root.name]), and the farm "
+        "renders a copy of the script with another name: its files may not be these"
+    ]
 
 
 # --- dependencies and order --------------------------------------------------------------------

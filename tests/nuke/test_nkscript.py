@@ -65,7 +65,7 @@ def test_the_example_script_reads_as_nuke_would_render_it(example: Path) -> None
         "Write_old",
     ]
     assert found["Write_precomp"].outputs == [
-        f"{render}/precomp/sh010_comp_v003_precomp.@####@.exr"
+        f"{render}/precomp/sh010_precomp_v003.@####@.exr"
     ]
     assert found["Write_comp"].outputs == [
         f"{render}/comp/sh010_comp_left.@####@.exr",
@@ -313,12 +313,10 @@ def test_root_defaults_apply_when_the_file_leaves_them_out(tmp_path: Path) -> No
     [
         " views {{left #ff0000}\n   {right #00ff00}}\n",
         ' views "left #ff0000\\nright #00ff00"\n',
-        " views {{left \"\"} {right \"\"}}\n",
+        ' views {{left ""} {right ""}}\n',
     ],
 )
-def test_root_views_are_read_in_every_way_nuke_has_written_them(
-    tmp_path: Path, views: str
-) -> None:
+def test_root_views_are_read_in_every_way_nuke_has_written_them(tmp_path: Path, views: str) -> None:
     root = ROOT.replace(" last_frame 10\n", f" last_frame 10\n{views}")
     path = nk(tmp_path, "Write {\n inputs 0\n file /r/a_%V.####.exr\n name W\n}\n", root)
 
@@ -446,7 +444,7 @@ def test_a_thousand_writes_are_all_read(tmp_path: Path) -> None:
 
 
 def test_the_nk_host_copies_the_file_and_never_changes_it(tmp_path: Path) -> None:
-    folder = tmp_path / "it's a \"shot\""
+    folder = tmp_path / 'it\'s a "shot"'
     folder.mkdir()
     path = nk(folder, "Write {\n inputs 0\n file /r/a.####.exr\n name W\n}\n", name="c v1.nk")
     before = path.read_bytes()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from afanasy_nuke.tcl import fill_file_tokens, substitute
 from afanasy_nuke.targets import CannotEvaluate
+from afanasy_nuke.tcl import fill_file_tokens, substitute
 
 KNOBS = {
     "root.name": "/shows/demo/sh010/comp/sh010_comp_v003.nk",

@@ -16,6 +16,9 @@ from typing import Any, Mapping, Union
 from afcore.frames import parse_frames
 from afcore.scene import RenderTarget
 
+#: Keys of the same section that the submit pipeline reads, not this module.
+PIPELINE_KEYS = ("scene_copy_folder",)
+
 
 @dataclass(frozen=True)
 class NukeFarmConfig:
@@ -32,7 +35,7 @@ class NukeFarmConfig:
     def from_section(cls, section: Mapping[str, Any]) -> NukeFarmConfig:
         """Read the ``dcc: nuke:`` section, saying exactly what is wrong with a bad one."""
         known = ("executable", "extra_args", "interactive_licence")
-        unknown = sorted(set(section) - set(known))
+        unknown = sorted(set(section) - set(known) - set(PIPELINE_KEYS))
         if unknown:
             raise ValueError(
                 f"dcc.nuke: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}"

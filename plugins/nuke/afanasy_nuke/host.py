@@ -6,6 +6,7 @@ importing this module costs nothing and needs no Nuke.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, Optional
 
 from afanasy_nuke.scriptfile import ScriptFileHost
@@ -27,7 +28,8 @@ class NukeHost(ScriptFileHost):
         import nuke
 
         root = nuke.root()
-        script = _script_settings(root)
+        script_path = self.scene_path()
+        script = _script_settings(root, script_path)
         targets = collect_targets(
             nuke.allNodes(group=root, recurseGroups=True),
             lambda node: LiveNode(node, script.views),
@@ -35,7 +37,7 @@ class NukeHost(ScriptFileHost):
             script,
         )
         return SceneSnapshot(
-            scene_file=self.scene_path() or "",
+            scene_file=script_path or "",
             dcc="nuke",
             dcc_version=nuke.NUKE_VERSION_STRING,
             frames=format_frames([FrameRange(script.first, script.last)]),
@@ -133,18 +135,19 @@ class LiveNode:
             raise CannotEvaluate(str(error)) from None
 
 
-def _script_settings(root: nuke.Root) -> Script:
+def _script_settings(root: nuke.Root, script_path: Optional[str]) -> Script:
     import nuke
 
     first, last = int(root["first_frame"].value()), int(root["last_frame"].value())
     directory = root.knob("project_directory")
-    project = ""
+    folder = ""
     if isinstance(directory, nuke.File_Knob):
         try:
-            project = str(directory.getEvaluatedValue(nuke.OutputContext()))
+            folder = str(directory.getEvaluatedValue(nuke.OutputContext()))
         except (RuntimeError, ValueError, NameError):
-            project = ""  # relative outputs are then reported on their Writes
-    return Script(first, last, nuke.views(), bool(root["proxy"].value()), project)
+            folder = ""  # then relative paths are taken from the script's folder
+    folder = folder or os.path.dirname(script_path or "")
+    return Script(first, last, nuke.views(), bool(root["proxy"].value()), folder)
 
 
 def _inputs(node: nuke.Node) -> list[nuke.Node]:

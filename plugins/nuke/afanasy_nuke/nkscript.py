@@ -181,10 +181,11 @@ class NkScript:
             raise ValueError(f"{self.path}: last_frame {last} is before first_frame {first}")
         views = _view_names(root.text("views"))
         try:
-            project = root.evaluate("project_directory", first, views[0])
+            folder = root.evaluate("project_directory", first, views[0])
         except CannotEvaluate:
-            project = ""
-        return Script(first, last, views, root.flag("proxy"), project)
+            folder = ""  # then relative paths are taken from the script's folder
+        folder = folder or os.path.dirname(self.path)
+        return Script(first, last, views, root.flag("proxy"), folder)
 
     def snapshot(self) -> SceneSnapshot:
         script = self.settings()

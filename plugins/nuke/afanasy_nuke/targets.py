@@ -27,6 +27,7 @@ MOVIE_FILE_TYPES = ("mov", "mov32", "mov64", "ffmpeg", "mxf", "avi", "mp4")
 #: Afanasy's service and output parser for Nuke, the names farms already have.
 SERVICE = "nuke"
 PARSER = "nuke"
+_SCRIPT_NAME = re.compile(r"\broot\.name\b")
 
 
 class CannotEvaluate(Exception):
@@ -69,8 +70,9 @@ class Script:
     last: int
     views: list[str]
     proxy: bool = False
-    #: Where relative file paths point (Project Settings > project directory), "" if unset.
-    project_directory: str = ""
+    #: Where relative file paths point: Project Settings > project directory, else the
+    #: script's folder (where farm tasks start); "" for a script never saved.
+    folder: str = ""
 
 
 @dataclass
@@ -141,22 +143,19 @@ def file_outputs(
             continue
         except ValueError as error:  # the two names differ in more than the frame number
             result.warnings.append(str(error))
-        pattern = _absolute(pattern, script.project_directory, result.warnings)
+        pattern = _absolute(pattern, script.folder, result.warnings)
         if pattern not in result.patterns:
             result.patterns.append(pattern)
     return result
 
 
-def _absolute(path: str, project_directory: str, warnings: list[str]) -> str:
-    """Relative paths are relative to the project directory in Nuke, else to the cwd of a render."""
+def _absolute(path: str, folder: str, warnings: list[str]) -> str:
+    """A relative path as Nuke resolves it: from the project directory or the script's folder."""
     if posixpath.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):
         return path
-    if project_directory:
-        return posixpath.join(project_directory, path)
-    note = (
-        f"{path!r} is relative: on the farm it would be relative to wherever the render starts; "
-        "set Project Settings > project directory, or use an absolute path"
-    )
+    if folder:
+        return posixpath.join(folder, path)
+    note = f"{path!r} is relative, and the script has no folder yet: save it first"
     if note not in warnings:
         warnings.append(note)
     return path
@@ -198,6 +197,15 @@ def _views(node: NodeSource, script: Script, warnings: list[str]) -> list[str]:
     return [view for view in chosen if view in script.views] or list(script.views)
 
 
+def _named_after_the_script(node: NodeSource, knob: str, warnings: list[str]) -> None:
+    """The farm renders a renamed copy of the script, so ``[value root.name]`` differs there."""
+    if _SCRIPT_NAME.search(node.text(knob)):
+        warnings.append(
+            "the file name is made from the script's name ([value root.name]), and the farm "
+            "renders a copy of the script with another name: its files may not be these"
+        )
+
+
 def _flag_or_warn(node: NodeSource, knob: str, warnings: list[str]) -> bool:
     try:
         return node.flag(knob)
@@ -212,6 +220,7 @@ def read_write(node: NodeSource, script: Script) -> WriteNode:
     first, last = _frame_range(node, script, warnings)
     views = _views(node, script, warnings)
     knob = _file_knob(node, script, warnings)
+    _named_after_the_script(node, knob, warnings)
     outputs = file_outputs(
         lambda frame, view: node.evaluate(knob, frame, view),
         first,
