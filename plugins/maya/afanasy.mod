@@ -1,0 +1,2 @@
++ afanasy 0.1.0 .
+PYTHONPATH+:=../..
