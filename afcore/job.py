@@ -214,7 +214,7 @@ def _object_from_dict(model: type, body: JsonDict) -> Any:
     values: JsonDict = {}
     extra: JsonDict = {}
     for key, value in body.items():
-        if key in _NESTED and isinstance(value, list):
+        if key in _NESTED and key in known and isinstance(value, list):
             values[key] = [
                 _object_from_dict(_NESTED[key], item) if isinstance(item, dict) else item
                 for item in value

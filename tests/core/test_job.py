@@ -83,3 +83,8 @@ def test_clearing_a_flag_keeps_the_others():
     block.set_flag(BlockFlags.SKIP_EXISTING_FILES)
     block.set_flag(BlockFlags.SKIP_EXISTING_FILES, on=False)
     assert block.flags == BlockFlags.NUMERIC
+
+
+def test_a_list_under_a_key_of_another_level_is_kept_as_an_unknown_key():
+    job = Job.from_dict({"job": {"name": "a", "tasks": [{"name": "t"}]}})
+    assert job.extra == {"tasks": [{"name": "t"}]}
