@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from afanasy_maya import ui
 
 PLUGIN = "afanasy_plugin.py"
@@ -105,3 +106,17 @@ print(sorted(m for m in sys.modules if m.startswith(heavy + ("socket", "threadin
     )
 
     assert result.stdout.strip() == "[]"
+
+
+def test_a_click_without_the_dialogs_modules_says_what_to_install(
+    cmds: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "afcore.ui", None)
+    cmds.loadPlugin(PLUGIN)
+    (button,) = afanasy_buttons(cmds)
+
+    exec(cmds.shelfButton(button, query=True, command=True), {})
+
+    warning = capsys.readouterr().err
+    assert "needs the Python module 'afcore.ui'" in warning
+    assert "mayapy -m pip install --user Qt.py PyYAML" in warning

@@ -17,6 +17,8 @@ MENU_ITEM_LABEL = "Submit to Afanasy..."
 TOOLTIP = "Submit the scene's render layers to the Afanasy render farm"
 #: What the shelf button runs: a Python line, so that a shelf Maya saves still works.
 SUBMIT_COMMAND = "import afanasy_maya.ui; afanasy_maya.ui.open_submitter()"
+#: How to give Maya's Python what the submitter needs (Maya ships PySide, not these).
+INSTALL_HINT = "mayapy -m pip install --user Qt.py PyYAML"
 
 
 def _mel_global(name: str) -> str:
@@ -102,9 +104,22 @@ def remove() -> None:
 
 
 def open_submitter() -> None:
-    """Open the submit dialog on the open scene, over Maya's main window."""
-    from afcore.ui import open_dialog
+    """Open the submit dialog on the open scene, over Maya's main window.
 
-    from afanasy_maya.host import MayaHost
+    Maya's Python has neither Qt.py nor PyYAML out of the box: a missing module is named
+    in Maya's warning line with the command that installs it, instead of a traceback.
+    """
+    try:
+        from afcore.ui import open_dialog
 
-    open_dialog(MayaHost())
+        from afanasy_maya.host import MayaHost
+
+        open_dialog(MayaHost())
+    except ImportError as error:
+        from maya import cmds
+
+        missing = error.name or str(error)
+        cmds.warning(
+            f"Afanasy: the submitter needs the Python module {missing!r}, which Maya's Python "
+            f"cannot import. Install what it needs with: {INSTALL_HINT}"
+        )
