@@ -447,7 +447,10 @@ def _drop_from_outbox(farm: Farm, paths: list[str], everything: bool) -> int:
 def devserver_command(args: argparse.Namespace) -> int:
     from afcore.devserver import main as devserver_main
 
-    return devserver_main(args.rest)
+    try:
+        return devserver_main(args.rest)
+    except SystemExit as done:  # its own --help or bad arguments
+        return done.code if isinstance(done.code, int) else EXIT_USER
 
 
 class Farm:

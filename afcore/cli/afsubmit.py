@@ -230,7 +230,8 @@ def submit_work(
 def send_command_job(job: Job, config: Config, local: bool) -> int:
     client = Client.from_config(config)
     result = deliver(job, client, Outbox.from_config(config))
-    print(f"Sent {job.name!r}: job id {result.id}.")
+    # With --local, stdout is kept for the list of output files.
+    print(f"Sent {job.name!r}: job id {result.id}.", file=sys.stderr if local else sys.stdout)
     return render_here(client, [(result.id, job)]) if local else EXIT_OK
 
 
@@ -254,7 +255,7 @@ def submit_scene(
             submission, answers, Client.from_config(config), Outbox.from_config(config), store=store
         )
     for delivery in deliveries:
-        print(delivery, file=sys.stdout if delivery.sent else sys.stderr)
+        print(delivery, file=sys.stdout if delivery.sent and not local else sys.stderr)
     if not all(delivery.sent for delivery in deliveries):
         return EXIT_SERVER
     if not local:
