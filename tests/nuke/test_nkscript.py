@@ -64,9 +64,7 @@ def test_the_example_script_reads_as_nuke_would_render_it(example: Path) -> None
         "Slapcomp.Write_slap",
         "Write_old",
     ]
-    assert found["Write_precomp"].outputs == [
-        f"{render}/precomp/sh010_precomp_v003.@####@.exr"
-    ]
+    assert found["Write_precomp"].outputs == [f"{render}/precomp/sh010_precomp_v003.@####@.exr"]
     assert found["Write_comp"].outputs == [
         f"{render}/comp/sh010_comp_left.@####@.exr",
         f"{render}/comp/sh010_comp_right.@####@.exr",

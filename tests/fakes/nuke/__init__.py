@@ -20,7 +20,7 @@ Deliberate simplifications, so that a test's expectations stay obvious:
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional
 
 NUKE_VERSION_MAJOR = 15
 NUKE_VERSION_MINOR = 1
@@ -57,18 +57,15 @@ class Knob:
             raise ValueError(f"knob {self._name} belongs to no node")
         return self._node
 
-    def value(self) -> Any:
+    def value(self, index: int = 0) -> Any:
         return self._value
 
-    def getValue(self) -> Any:
+    def getValue(self, channel: int = 0) -> Any:
         return self._value
 
-    def setValue(self, value: Any) -> bool:
-        self._value = value
+    def setValue(self, val: Any, chan: int = 0) -> bool:
+        self._value = val
         return True
-
-    def toScript(self, quote: bool = False, context: Optional[OutputContext] = None) -> str:
-        return str(self._value)
 
 
 class Array_Knob(Knob):
@@ -82,8 +79,8 @@ class Int_Knob(Array_Knob):
     def value(self) -> int:
         return int(self._value)
 
-    def setValue(self, value: Any) -> bool:
-        self._value = int(value)
+    def setValue(self, val: Any) -> bool:
+        self._value = int(val)
         return True
 
 
@@ -102,8 +99,8 @@ class Boolean_Knob(Array_Knob):
     def value(self) -> bool:
         return bool(self._value)
 
-    def setValue(self, value: Any) -> bool:
-        self._value = bool(value)
+    def setValue(self, b: Any) -> bool:
+        self._value = bool(b)
         return True
 
 
@@ -116,33 +113,16 @@ class Unsigned_Knob(Array_Knob):
 
 
 class Enumeration_Knob(Unsigned_Knob):
-    """``value()`` is the name of the chosen item, as in Nuke."""
-
-    def __init__(self, name: str, label: str = "", values: Optional[list[str]] = None) -> None:
-        super().__init__(name, label, (values or [""])[0])
-        self._values = list(values or [])
-
-    def values(self) -> list[str]:
-        return list(self._values)
-
-    def numValues(self) -> int:
-        return len(self._values)
-
-    def enumName(self, n: int) -> str:
-        return self._values[n]
+    """``value()`` is the name of the chosen item (``"exr"``, ``"mov"``), as in Nuke."""
 
 
 class String_Knob(Knob):
     def value(self, oc: Optional[OutputContext] = None) -> str:
         return str(self._value)
 
-    def getText(self, oc: Optional[OutputContext] = None) -> str:
-        return str(self._value)
-
 
 class EvalString_Knob(String_Knob):
-    def evaluate(self, oc: Optional[OutputContext] = None) -> str:
-        return _evaluate(self, oc or OutputContext())
+    pass
 
 
 class File_Knob(EvalString_Knob):
@@ -205,13 +185,12 @@ def _write_knobs() -> list[Knob]:
     return [
         File_Knob("file"),
         File_Knob("proxy"),
-        Enumeration_Knob("file_type", values=["", "exr", "dpx", "jpeg", "mov", "abc"]),
+        Enumeration_Knob("file_type"),
         MultiView_Knob("views"),
         Boolean_Knob("use_limit", "limit to range"),
         Int_Knob("first", value=1),
         Int_Knob("last", value=100),
         Int_Knob("render_order", value=1),
-        Boolean_Knob("reading"),
     ]
 
 
@@ -233,7 +212,7 @@ _CLASS_KNOBS: dict[str, Callable[[], list[Knob]]] = {
     "ReadGeo2": _read_knobs,
     "Input": lambda: [Int_Knob("number")],
 }
-_GROUP_CLASSES = ("Group", "Gizmo", "LiveGroup")
+_GROUP_CLASSES = ("Group", "LiveGroup")
 
 
 class Node:
@@ -257,9 +236,6 @@ class Node:
     def name(self) -> str:
         return str(self._knobs["name"].value())
 
-    def setName(self, name: str, uncollide: bool = True, updateExpressions: bool = False) -> None:
-        self._knobs["name"].setValue(name)
-
     def fullName(self) -> str:
         parent = self._parent
         if parent is None or isinstance(parent, Root):
@@ -270,13 +246,8 @@ class Node:
         knob._node = self
         self._knobs[knob.name()] = knob
 
-    def knob(self, p: Union[str, int], follow_link: bool = False) -> Optional[Knob]:
-        if isinstance(p, int):
-            return list(self._knobs.values())[p]
+    def knob(self, p: str, follow_link: bool = False) -> Optional[Knob]:
         return self._knobs.get(p)
-
-    def knobs(self) -> dict[str, Knob]:
-        return dict(self._knobs)
 
     def __getitem__(self, name: str) -> Knob:
         found = self._knobs.get(name)
@@ -307,12 +278,6 @@ class Node:
     def parent(self) -> Group:
         return self._parent if self._parent is not None else root()
 
-    def firstFrame(self) -> int:
-        return root().firstFrame()
-
-    def lastFrame(self) -> int:
-        return root().lastFrame()
-
 
 class Group(Node):
     def __init__(self, node_class: str, parent: Optional[Group]) -> None:
@@ -321,9 +286,6 @@ class Group(Node):
 
     def nodes(self) -> list[Node]:
         return list(self._nodes)
-
-    def numNodes(self) -> int:
-        return len(self._nodes)
 
     def node(self, s: str) -> Optional[Node]:
         head, _, rest = s.partition(".")
@@ -338,9 +300,6 @@ class Group(Node):
         """The group's Output node, whose input is what the group gives downstream."""
         return next((n for n in self._nodes if n.Class() == "Output"), None)
 
-    def selectedNodes(self) -> list[Node]:
-        return [n for n in self._nodes if n.isSelected()]
-
     def begin(self) -> Group:
         _session.groups.append(self)
         return self
@@ -354,10 +313,6 @@ class Group(Node):
 
     def __exit__(self, *exc: object) -> None:
         self.end()
-
-
-class Gizmo(Group):
-    pass
 
 
 class Root(Group):
@@ -380,18 +335,6 @@ class Root(Group):
 
     def fullName(self) -> str:
         return "root"
-
-    def firstFrame(self) -> int:
-        return self["first_frame"].value()
-
-    def lastFrame(self) -> int:
-        return self["last_frame"].value()
-
-    def fps(self) -> float:
-        return self["fps"].value()
-
-    def proxy(self) -> bool:
-        return bool(self["proxy"].value())
 
     def modified(self) -> bool:
         return self._modified
@@ -444,10 +387,6 @@ def _unique_name(group: Group, node_class: str) -> str:
     while f"{node_class}{number}" in taken:
         number += 1
     return f"{node_class}{number}"
-
-
-def createNode(node: str, args: str = "", inpanel: bool = True) -> Node:
-    return _create(node, {})
 
 
 def _create(node_class: str, knobs: dict[str, Any]) -> Node:
@@ -568,20 +507,9 @@ def scriptSave(filename: Optional[str] = None) -> bool:
     return True
 
 
-def scriptSaveAs(filename: Optional[str] = None, overwrite: Union[int, bool] = -1) -> None:
-    if not filename:
-        raise RuntimeError("scriptSaveAs needs a file name outside the GUI")
-    _session.root["name"].setValue(filename)
-    scriptSave()
-
-
 # --- messages, threads, plug-in paths ----------------------------------------------------------
 
 messages: list[tuple[str, str]] = []
-
-
-def message(prompt: str) -> None:
-    messages.append(("message", prompt))
 
 
 def critical(message: str) -> None:
@@ -678,9 +606,6 @@ class Menu(MenuItem):
         item = MenuItem(leaf, command, shortcut)
         menu._items.append(item)
         return item
-
-    def addSeparator(self, **kwargs: Any) -> MenuItem:
-        return self.addCommand("-")
 
 
 _menus: dict[str, Menu] = {}
