@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from afanasy_maya.host import MayaHost, frames_per_second
 
 from afcore.config import Config
+from afcore.errors import ConfigError
 from afcore.paths import join_command
 from afcore.scene import RenderTarget
 
@@ -342,6 +344,15 @@ def test_the_project_is_mapped_to_the_farms_path(cmds: ModuleType) -> None:
     assert args[args.index("-proj") + 1] == "/mnt/jobs/show"
 
 
+def test_a_bad_maya_section_in_the_config_names_the_key_and_the_files_read(
+    cmds: ModuleType,
+) -> None:
+    config = Config(dcc={"maya": {"exe": "Render"}}, sources=["/studio/afanasy.yaml"])
+
+    with pytest.raises(ConfigError, match=r"unknown setting\(s\) exe.*/studio/afanasy.yaml"):
+        MayaHost(config).collect()
+
+
 # --- the scene ---------------------------------------------------------------------------------
 
 
@@ -427,9 +438,16 @@ def test_batch_maya_has_no_window_to_parent_to(cmds: ModuleType) -> None:
     assert MayaHost().parent_window() is None
 
 
-def test_warnings_go_to_mayas_warning_line(
+def test_messages_from_the_sending_thread_show_when_maya_is_idle(
     cmds: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    MayaHost().notify("the farm is busy", level="warning")
+    from maya import utils
+
+    sender = threading.Thread(target=MayaHost().notify, args=("the farm is busy", "warning"))
+    sender.start()
+    sender.join()
+    assert "the farm is busy" not in capsys.readouterr().err
+
+    utils.processIdleEvents()
 
     assert "// Warning: Afanasy: the farm is busy //" in capsys.readouterr().err

@@ -5,7 +5,8 @@ It mirrors the names, flags and return types of the real commands (checked again
 and its tests use: nodes and attributes, legacy render layers and their adjustments,
 Render Setup layers (``maya.app.renderSetup``), cameras, ``renderSettings`` image names,
 the workspace, scene files and references, shelves and menus, plug-in loading, batch mode
-(``maya.standalone``) and the main window's Qt pointer (``maya.OpenMayaUI``). Tests set up
+(``maya.standalone``), deferred calls (``maya.utils``) and the main window's Qt pointer
+(``maya.OpenMayaUI``). Tests set up
 scenes through those public calls only; there is no test-only back door.
 
 Importing it starts a new interactive session; tests get a fresh one by dropping every

@@ -11,6 +11,7 @@ import re
 import shutil
 from typing import TYPE_CHECKING, Any, Optional
 
+from afcore.errors import ConfigError
 from afcore.host import Host, register_host
 from afcore.paths import map_path
 from afcore.scene import RenderTarget, SceneSnapshot
@@ -108,8 +109,10 @@ class MayaHost(Host):
         scene = self.scene_path()
         if scene is None:
             raise RuntimeError(_NEVER_SAVED)
-        if os.path.abspath(path) == os.path.abspath(scene):
-            raise ValueError(f"refusing to copy the scene {scene} onto itself")
+        if os.path.abspath(path) == os.path.abspath(scene) or (
+            os.path.exists(path) and os.path.samefile(path, scene)
+        ):
+            raise ValueError(f"Refusing to copy the scene {scene} onto itself.")
         shutil.copy2(scene, path)
 
     def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:
@@ -131,13 +134,18 @@ class MayaHost(Host):
         return QtCompat.wrapInstance(int(pointer), QtWidgets.QWidget)
 
     def notify(self, message: str, level: str = "info") -> None:
-        """Warnings and errors in Maya's status line; news in the Script Editor."""
-        from maya import cmds
+        """Warnings and errors in Maya's warning line, news in the Script Editor.
 
+        Maya's commands run on its main thread only, and the dialog sends jobs from a
+        worker thread: the message is shown when Maya is next idle.
+        """
+        from maya import cmds, utils
+
+        text = f"Afanasy: {message}"
         if level in ("warning", "error"):
-            cmds.warning(f"Afanasy: {message}")
+            utils.executeDeferred(cmds.warning, text)
         else:
-            print(f"Afanasy: {message}")
+            utils.executeDeferred(print, text)
 
     def config(self) -> Config:
         """The suite's configuration, read once per host."""
@@ -150,8 +158,12 @@ class MayaHost(Host):
     def farm_config(self) -> farm.MayaFarmConfig:
         """The site's ``dcc: maya:`` settings, read once per host."""
         if self._farm_config is None:
-            section = self.config().dcc.get("maya") or {}
-            self._farm_config = farm.MayaFarmConfig.from_section(section)
+            config = self.config()
+            try:
+                self._farm_config = farm.MayaFarmConfig.from_section(config.dcc.get("maya") or {})
+            except ValueError as error:
+                read = ", ".join(config.sources) or "no config file"
+                raise ConfigError(f"{error} (configuration read from: {read})") from None
         return self._farm_config
 
 
