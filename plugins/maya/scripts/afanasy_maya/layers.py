@@ -8,8 +8,8 @@ The artist's current layer is made current again afterwards, whatever happens.
 A layer is known by its *legacy* ``renderLayer`` node: ``defaultRenderLayer`` for the master
 layer, ``rs_<name>`` behind a Render Setup layer. That name is what ``Render -rl``,
 ``renderSettings -layer`` and ``editRenderLayerGlobals`` take. Output files are Maya's own
-answer (``renderSettings`` first and last image name for the layer and camera), so prefixes,
-tokens, per-layer overrides and renderer-specific naming come out as Maya writes them.
+answer (``renderSettings`` first and last image name for the layer and camera), so the
+prefix, its tokens, per-layer overrides and the padding come out as Maya writes them.
 """
 
 from __future__ import annotations
