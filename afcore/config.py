@@ -352,7 +352,7 @@ def _defaults(env: Mapping[str, str]) -> Config:
     )
 
 
-def _apply(config: Config, layer: Layer, env: Mapping[str, str]) -> None:
+def _apply(config: Config, layer: Layer, env: Mapping[str, str], site: bool = False) -> None:
     """Lay one layer over the config: sections merge per key, user path maps come first."""
     for key, value in layer.items():
         if key == "path_maps":
@@ -361,11 +361,19 @@ def _apply(config: Config, layer: Layer, env: Mapping[str, str]) -> None:
             for name, section in value.items():
                 config.dcc[name] = {**config.dcc.get(name, {}), **section}
         elif key == "submit":
-            config.submit = {**config.submit, **value}
+            config.submit = _merge_submit(config.submit, value, site)
         elif key == "outbox_dir":
             config.outbox_dir = _expand_home(value, env)
         else:
             setattr(config, key, value)
+
+
+def _merge_submit(current: dict[str, Any], layer: dict[str, Any], site: bool) -> dict[str, Any]:
+    """Submit defaults, where only the site may lock fields and a user cannot undo a lock."""
+    if site:
+        return {**current, **layer}
+    locked = set(current.get("locked", [])) | {"locked"}
+    return {**current, **{k: v for k, v in layer.items() if k not in locked}}
 
 
 def _expand_home(path: str, env: Mapping[str, str]) -> str:
@@ -381,7 +389,7 @@ def load_config(env: Optional[Mapping[str, str]] = None) -> Config:
     """
     env = os.environ if env is None else env
     config = _defaults(env)
-    for path in (site_config_path(env), user_config_path(env)):
+    for path, site in ((site_config_path(env), True), (user_config_path(env), False)):
         if path is None:
             continue
         if not os.path.isfile(path):
@@ -389,7 +397,7 @@ def load_config(env: Optional[Mapping[str, str]] = None) -> Config:
                 f"Config file {path} does not exist (named by AFCORE_SITE_CONFIG or "
                 "AFCORE_CONFIG). Create it or unset the variable."
             )
-        _apply(config, read_yaml_layer(path), env)
+        _apply(config, read_yaml_layer(path), env, site)
         config.sources.append(path)
     _apply(config, environment_layer(env), env)
     return config

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Union
+from typing import Sequence, Union
 
 __all__ = ["join_command", "map_path", "quote_arg"]
 
@@ -76,7 +76,7 @@ def _quote_program(program: str) -> str:
     return quote_arg(program)
 
 
-def join_command(args: list[Union[str, os.PathLike[str]]]) -> str:
+def join_command(args: Sequence[Union[str, os.PathLike[str]]]) -> str:
     """One shell command line whose words are exactly ``args``, each quoted once."""
     if not args:
         raise ValueError("a command needs at least a program to run; got no arguments")

@@ -73,6 +73,22 @@ dcc:
     assert config.sources == [env["AFCORE_SITE_CONFIG"], env["AFCORE_CONFIG"]]
 
 
+def test_a_user_file_cannot_undo_a_site_lock(env, tmp_path):
+    env["AFCORE_SITE_CONFIG"] = write(
+        tmp_path / "site.yaml", "submit:\n  max_running_tasks: 10\n  locked: [max_running_tasks]\n"
+    )
+    env["AFCORE_CONFIG"] = write(
+        tmp_path / "user.yaml",
+        "submit:\n  max_running_tasks: 500\n  locked: []\n  frames_per_task: 4\n",
+    )
+    config = load_config(env)
+    assert config.submit == {
+        "max_running_tasks": 10,
+        "locked": ["max_running_tasks"],
+        "frames_per_task": 4,
+    }
+
+
 def test_site_file_is_found_in_cgru_location(env, tmp_path):
     site = write(tmp_path / "cgru" / "afcore.yaml", "server_host: cgrufarm\n")
     env["CGRU_LOCATION"] = str(tmp_path / "cgru")
