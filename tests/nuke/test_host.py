@@ -383,12 +383,13 @@ def test_save_copy_copies_the_saved_file_and_leaves_the_script_alone(
     script = tmp_path / "comp.nk"
     save_as(nuke, script)
     before = script.read_bytes()
+    nuke.nodes.Grade()  # a change not saved yet
     copy = tmp_path / "comp.20260101-120000.nk"
 
     NukeHost().save_copy(str(copy))
 
     assert copy.read_bytes() == before == script.read_bytes()
-    assert nuke.scriptName() == str(script)  # the open script kept its own name
+    assert (nuke.scriptName(), nuke.modified()) == (str(script), True)  # name and state kept
 
 
 def test_save_copy_refuses_an_unsaved_script_and_its_own_path(
