@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from afanasy_blender.host import BlenderHost, in_folder, layer_folder
 
+from afcore.errors import ConfigError
 from afcore.frames import substitute_frames
 
 pytestmark = pytest.mark.bpy
@@ -175,6 +176,18 @@ def test_the_render_command_renders_the_copy_through_the_configured_blender(
     (target,) = host.collect().targets
     command = host.render_command(target, "/farm/copy.blend")
     assert command[:3] == ["/opt/blender/blender", "-b", "/farm/copy.blend"]
+
+
+def test_a_broken_blender_section_names_the_config_file(
+    bpy: Any, saved_scene: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    site = tmp_path / "site.yaml"
+    site.write_text("dcc:\n  blender:\n    executable: {path: blender}\n", "utf-8")
+    monkeypatch.setenv("AFCORE_SITE_CONFIG", str(site))
+    host = BlenderHost()
+    (target,) = host.collect().targets
+    with pytest.raises(ConfigError, match=rf"dcc.blender.executable must be .*read from: {site}"):
+        host.render_command(target, "/c.blend")
 
 
 def test_without_config_pip_bpy_renders_with_this_python(bpy: Any, saved_scene: Path):

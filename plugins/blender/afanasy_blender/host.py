@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 from afcore.config import Config, load_config
+from afcore.errors import ConfigError
 from afcore.frames import FrameRange, pattern_from_paths
 from afcore.host import Host, register_host
 from afcore.scene import RenderTarget, SceneSnapshot
@@ -33,6 +35,24 @@ def in_folder(path: str, folder: str) -> str:
     cut = max((m.end() for m in _SEPARATORS.finditer(path)), default=0)
     separator = path[cut - 1] if cut else "/"
     return f"{path[:cut]}{folder}{separator}{path[cut:]}"
+
+
+@contextmanager
+def blender_output_to_stderr() -> Iterator[None]:
+    """Send what Blender prints while it reads or writes a file to stderr, not stdout.
+
+    Blender writes "Read blend: ..." and "Saved copy as ..." on the process's stdout, where
+    ``afsubmit`` puts its data (the job JSON of ``--dry-run``, the file list of ``--local``).
+    """
+    sys.stdout.flush()
+    stdout = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(stdout, 1)
+        os.close(stdout)
 
 
 def bpy_executable() -> list[str]:
@@ -125,14 +145,16 @@ class BlenderHost(Host):
                 "The scene was never saved, so it has no file to save to: "
                 "save it once with File > Save As, then submit again."
             )
-        bpy.ops.wm.save_mainfile()
+        with blender_output_to_stderr():
+            bpy.ops.wm.save_mainfile()
 
     def save_copy(self, path: str) -> None:
         import bpy
 
         # copy=True leaves the open file's own path alone; relative_remap keeps '//' texture
         # paths pointing at the same files when the copy is written to another folder.
-        bpy.ops.wm.save_as_mainfile(filepath=path, copy=True, relative_remap=True)
+        with blender_output_to_stderr():
+            bpy.ops.wm.save_as_mainfile(filepath=path, copy=True, relative_remap=True)
 
     def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:
         return farm.render_args(target, scene_copy, self.farm_config())
@@ -141,7 +163,11 @@ class BlenderHost(Host):
         """The site's ``dcc.blender`` settings, read once per host."""
         if self._farm_config is None:
             config = self._config or load_config()
-            self._farm_config = farm.BlenderFarmConfig.from_config(config, bpy_executable())
+            try:
+                self._farm_config = farm.BlenderFarmConfig.from_config(config, bpy_executable())
+            except ValueError as error:
+                read = ", ".join(config.sources) or "no config file"
+                raise ConfigError(f"{error} (configuration read from: {read})") from None
         return self._farm_config
 
 

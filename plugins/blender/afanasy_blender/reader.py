@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from afcore.cli.readers import UnknownSceneType
 from afcore.host import Host
 
 INSTALL_HINT = (
@@ -17,8 +18,8 @@ INSTALL_HINT = (
 )
 
 
-class BpyMissing(ImportError):
-    """``bpy`` cannot be imported here; the message says how to get it."""
+class BpyMissing(UnknownSceneType):
+    """``bpy`` is missing, so .blend files cannot be read here; the message says how to get it."""
 
 
 def read_snapshot(path: str) -> Host:
@@ -29,7 +30,8 @@ def read_snapshot(path: str) -> Host:
         raise BpyMissing(f"{INSTALL_HINT} ({error})") from None
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no .blend file at {path}")
-    bpy.ops.wm.open_mainfile(filepath=os.path.abspath(path), load_ui=False)
-    from .host import BlenderHost
+    from .host import BlenderHost, blender_output_to_stderr
 
+    with blender_output_to_stderr():
+        bpy.ops.wm.open_mainfile(filepath=os.path.abspath(path), load_ui=False)
     return BlenderHost()
