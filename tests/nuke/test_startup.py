@@ -113,3 +113,17 @@ def test_the_plugin_line_survives_any_path() -> None:
 
     assert plugin_line(odd) == f"nuke.pluginAddPath({str(odd)!r})"
     assert eval(plugin_line(odd).replace("nuke.pluginAddPath", "str")) == str(odd)
+
+
+def test_clicking_without_the_dialogs_dependencies_says_what_is_missing(
+    nuke: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "afcore.ui", None)  # as if Qt.py were not installed
+    runpy.run_path(str(MENU))
+
+    nuke.menu("Nuke").findItem("Render/Submit to Afanasy...").invoke()
+
+    ((kind, text),) = nuke.messages
+    assert kind == "message"
+    assert text.startswith("Afanasy cannot open its submit dialog: import of afcore.ui halted")
+    assert "see docs/nuke.md" in text

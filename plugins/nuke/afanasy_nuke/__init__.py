@@ -1,7 +1,7 @@
 """Afanasy for Nuke: the menu's "Submit to Afanasy..." lands in :func:`submit`.
 
-Importing this package costs little and needs no Nuke and no Qt; the host,
-the dialog and Qt are loaded when the artist clicks.
+Importing this package needs no Nuke, no Qt and no afcore; the host, the
+dialog and Qt are loaded when the artist clicks.
 """
 
 from __future__ import annotations
@@ -18,21 +18,20 @@ def _use_checkout() -> None:
         sys.path.append(str(checkout))
 
 
-def _register() -> None:
-    from afanasy_nuke.host import NukeHost
-    from afcore.host import register_host
-
-    register_host("nuke", NukeHost)
-
-
 def submit() -> None:
     """Open the submit dialog on the open script, parented to Nuke's main window."""
-    from afcore.ui import open_dialog
+    try:
+        from afanasy_nuke.host import NukeHost
+        from afcore.ui import open_dialog
+    except ImportError as error:
+        import nuke
 
-    from afanasy_nuke.host import NukeHost
-
+        nuke.message(
+            f"Afanasy cannot open its submit dialog: {error}.\n"
+            "Nuke's Python needs afcore, PyYAML and Qt.py: see docs/nuke.md, Install."
+        )
+        return
     open_dialog(NukeHost())
 
 
 _use_checkout()
-_register()

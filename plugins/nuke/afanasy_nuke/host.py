@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from afanasy_nuke.scriptfile import ScriptFileHost
 from afanasy_nuke.targets import CannotEvaluate, Script, collect_targets
 from afcore.frames import FrameRange, format_frames
+from afcore.host import register_host
 from afcore.scene import SceneSnapshot
 
 if TYPE_CHECKING:
@@ -165,3 +166,6 @@ def _inputs(node: nuke.Node) -> list[nuke.Node]:
         output = node.output()
         return [output] if output is not None else []
     return [up for up in (node.input(i) for i in range(node.inputs())) if up is not None]
+
+
+register_host("nuke", NukeHost)

@@ -149,7 +149,7 @@ class NkScript:
 
     def _find_upward(self, node: NkNode, name: str) -> Optional[NkNode]:
         """Nuke's name lookup: the node's own group first, then each group around it."""
-        group = node.parent or self.root
+        group: Optional[NkNode] = node.parent or self.root
         while group is not None:
             if name in group.children:
                 return group.children[name]

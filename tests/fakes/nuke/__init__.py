@@ -512,6 +512,10 @@ def scriptSave(filename: Optional[str] = None) -> bool:
 messages: list[tuple[str, str]] = []
 
 
+def message(prompt: str) -> None:
+    messages.append(("message", prompt))
+
+
 def critical(message: str) -> None:
     messages.append(("critical", message))
 
