@@ -7,7 +7,7 @@ from Blender's factory scene instead of a new process.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -45,3 +45,16 @@ def addon(bpy: Any) -> Iterator[Any]:
 def plugin_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let child Pythons (a devserver worker running the bpy stand-in) import the add-on."""
     monkeypatch.setenv("PYTHONPATH", str(PLUGIN_DIR))
+
+
+@pytest.fixture
+def site_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    """``site_config(yaml_text)``: make that the site's config file for this test."""
+
+    def write(text: str) -> Path:
+        path = tmp_path / "site.yaml"
+        path.write_text(text, "utf-8")
+        monkeypatch.setenv("AFCORE_SITE_CONFIG", str(path))
+        return path
+
+    return write

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from loopback import LoopbackServer, accept_jobs, silent, unused_port
@@ -97,11 +97,9 @@ def test_panel_settings_are_saved_in_the_blend(bpy: Any, addon: Any, saved_scene
 
 
 def test_load_defaults_fills_the_scene_with_the_site_defaults(
-    bpy: Any, addon: Any, saved_scene: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bpy: Any, addon: Any, saved_scene: Path, site_config: Callable[[str], Path]
 ):
-    site = tmp_path / "site.yaml"
-    site.write_text("submit:\n  frames_per_task: 5\n  hosts_mask: farm.*\n  locked: [hosts_mask]\n")
-    monkeypatch.setenv("AFCORE_SITE_CONFIG", str(site))
+    site_config("submit:\n  frames_per_task: 5\n  hosts_mask: farm.*\n  locked: [hosts_mask]\n")
     assert bpy.ops.afanasy.load_settings() == {"FINISHED"}
     props = bpy.context.scene.afanasy
     assert props.initialized

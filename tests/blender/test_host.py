@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from afanasy_blender.host import BlenderHost, in_folder, layer_folder
@@ -167,11 +167,9 @@ def test_a_named_scene_is_read_and_a_missing_one_named_with_the_known(bpy: Any, 
 
 
 def test_the_render_command_renders_the_copy_through_the_configured_blender(
-    bpy: Any, saved_scene: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bpy: Any, saved_scene: Path, site_config: Callable[[str], Path]
 ):
-    site = tmp_path / "site.yaml"
-    site.write_text("dcc:\n  blender:\n    executable: /opt/blender/blender\n", "utf-8")
-    monkeypatch.setenv("AFCORE_SITE_CONFIG", str(site))
+    site_config("dcc:\n  blender:\n    executable: /opt/blender/blender\n")
     host = BlenderHost()
     (target,) = host.collect().targets
     command = host.render_command(target, "/farm/copy.blend")
@@ -179,11 +177,9 @@ def test_the_render_command_renders_the_copy_through_the_configured_blender(
 
 
 def test_a_broken_blender_section_names_the_config_file(
-    bpy: Any, saved_scene: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bpy: Any, saved_scene: Path, site_config: Callable[[str], Path]
 ):
-    site = tmp_path / "site.yaml"
-    site.write_text("dcc:\n  blender:\n    executable: {path: blender}\n", "utf-8")
-    monkeypatch.setenv("AFCORE_SITE_CONFIG", str(site))
+    site = site_config("dcc:\n  blender:\n    executable: {path: blender}\n")
     host = BlenderHost()
     (target,) = host.collect().targets
     with pytest.raises(ConfigError, match=rf"dcc.blender.executable must be .*read from: {site}"):
