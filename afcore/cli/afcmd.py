@@ -252,7 +252,7 @@ def verbose_command(args: argparse.Namespace) -> int:
     if not is_job_document(document):
         print(json.dumps(document, indent=1, ensure_ascii=False))
         return EXIT_OK
-    job, notes = job_from_document(document)
+    job, notes = job_from_document(document, load_config(args.server))
     problems = validate.problems(job)
     print(describe_job(job, problems, notes))
     return EXIT_USER if problems else EXIT_OK
@@ -268,7 +268,7 @@ def send_document(document: Any, args: argparse.Namespace) -> int:
             )
         print(json.dumps(farm.client.request(document), indent=1, ensure_ascii=False))
         return EXIT_OK
-    job, notes = job_from_document(document)
+    job, notes = job_from_document(document, farm.config)
     for note in notes:
         print(f"Note: {note}", file=sys.stderr)
     print(deliver(job, farm.client, farm.outbox).id)
@@ -280,15 +280,25 @@ def is_job_document(document: Any) -> bool:
     return isinstance(document, dict) and ("job" in document or "blocks" in document)
 
 
-def job_from_document(document: dict[str, Any]) -> tuple[Job, list[str]]:
-    """The job in a document, numeric flags inferred as the documented minimal job needs."""
+def job_from_document(document: dict[str, Any], config: Config) -> tuple[Job, list[str]]:
+    """The job in a document as it will be sent, with a note for each thing filled in.
+
+    The documented minimal job has no numeric flag (inferred, see :mod:`afcore.validate`);
+    a hand-written job often has no user (afserver refuses it): it gets the config's user and
+    host, as CGRU's ``af`` module gives every job.
+    """
     try:
         job = Job.from_dict(document)
     except TypeError as error:
         raise UsageError(f"Not a job: {error}") from None
-    if not isinstance(job.blocks, list):  # not a job yet: validation says what is wrong
-        return job, []
-    return job, validate.infer_numeric_flags(job)
+    notes = []
+    for key in ("user_name", "host_name"):
+        if getattr(job, key) == "" and getattr(config, key):
+            setattr(job, key, getattr(config, key))
+            notes.append(f"{key}: not given; sent as {getattr(config, key)!r} (from the config)")
+    if isinstance(job.blocks, list):  # otherwise validation says what is wrong
+        notes += validate.infer_numeric_flags(job)
+    return job, notes
 
 
 # --- reading the farm --------------------------------------------------------------------------

@@ -34,6 +34,13 @@ class ProgressBar:
         self._last = line
         self.stream.flush()
 
+    def note(self, message: str) -> None:
+        """A line of its own between two updates; the bar is drawn again at the next update."""
+        self.finish()
+        self.stream.write(f"{message}\n")
+        self.stream.flush()
+        self._last_done = -1
+
     def finish(self) -> None:
         """End the redrawn line so that what follows starts on a line of its own."""
         if self.interactive and self._last:

@@ -81,6 +81,20 @@ def test_json_send_of_the_documented_minimal_job_infers_the_numeric_flag(
     assert (job["blocks"][0]["flags"] & 1, job["blocks"][0]["tasks_num"]) == (1, 5)
 
 
+def test_json_send_gives_a_job_without_user_the_configs_user(
+    idle_server, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("AF_USERNAME", "anna")
+    document = numeric_job("hand written").to_dict()
+    del document["job"]["user_name"], document["job"]["host_name"]
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(document))
+    code, out, err = afcmd(idle_server, capsys, "json", "send", str(path))
+    assert code == 0
+    assert "Note: user_name: not given; sent as 'anna' (from the config)" in err
+    assert Client(port=idle_server.port).get_job(int(out))["user_name"] == "anna"
+
+
 def test_json_send_reads_standard_input(idle_server, capsys, monkeypatch):
     document = numeric_job("piped").to_dict()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(document).encode())))
@@ -106,7 +120,7 @@ def test_json_send_refuses_an_invalid_job_listing_every_problem(idle_server, cap
     )
     code, out, err = afcmd(idle_server, capsys, "json", "send", str(path))
     assert (code, out) == (1, "")
-    assert err.startswith("The job was not sent: ")
+    assert "The job was not sent: " in err
     assert "blocks[0]: is neither numeric (flags bit 0) nor has tasks" in err
     assert "blocks[1].name" in err and "blocks[1].frame_last" in err
     assert "bad" not in names_on(idle_server)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import types
@@ -10,8 +11,11 @@ from pathlib import Path
 import pytest
 
 from afcore.cli.afsubmit import main
+from afcore.cli.local import wait_for_jobs
+from afcore.cli.progress import ProgressBar
 from afcore.cli.readers import GROUP
 from afcore.client import Client
+from afcore.job import Block, Job
 
 pytest_plugins = ["devserver_fixture"]
 
@@ -201,3 +205,27 @@ def test_console_script_renders_locally(workdir):
         str(workdir / "out" / f"frame.{f:04d}.txt") for f in range(1, 5)
     ]
     assert "Traceback" not in done.stderr
+
+
+class StopAtNote(ProgressBar):
+    """The bar, with the user pressing Ctrl-C once a note tells them why nothing happens."""
+
+    def note(self, message: str) -> None:
+        super().note(message)
+        raise KeyboardInterrupt
+
+
+def test_a_job_that_never_starts_is_explained(devserver_factory):
+    server = devserver_factory(workers=1)
+    client = Client(port=server.port)
+    block = Block(name="b", command="echo @#@", working_directory=str(Path.cwd()))
+    block.set_numeric(1, 1)
+    job_id = client.submit(
+        Job(name="masked", user_name="tester", hosts_mask="no-such-host", blocks=[block])
+    ).id
+    stream = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        wait_for_jobs(client, [job_id], StopAtNote(stream, "Rendering"), poll=0.02, stall=0.2)
+    assert "Nothing has started for 0 s: does the job's hosts mask leave out this machine" in (
+        stream.getvalue()
+    )
