@@ -206,7 +206,8 @@ class Farm:
             block = job.blocks[assignment.block]
             task = block.progress(assignment.task)
             now = self.now()
-            self.store.save_output(job.id, block.number, assignment.task, output)
+            run = task.starts - 1
+            self.store.save_output(job.id, block.number, assignment.task, run, output)
             if status == 0:
                 block.set_state(assignment.task, DONE)
                 block.record_run_time(now - task.time_start)
@@ -238,12 +239,13 @@ class Farm:
             self.changed.notify_all()
             return stopped
 
-    def task_output(self, job: ServerJob, block: int, task: int) -> str:
-        """A task's output: live from the worker's file while it runs, else its last run's."""
+    def task_output(self, job: ServerJob, block: int, task: int, run: Optional[int]) -> str:
+        """The output of a task's run (None: the latest), live from the worker's file if it runs."""
         with self.lock:
             assignment = self.running.get((job.id, block, task))
-            data = self.store.output(job.id, block, task) or b""
-            if assignment is not None and assignment.output_path is not None:
+            data = self.store.output(job.id, block, task, run) or b""
+            latest = run is None or run == job.blocks[block].progress(task).starts - 1
+            if latest and assignment is not None and assignment.output_path is not None:
                 try:
                     data = assignment.output_path.read_bytes()[-OUTPUT_LIMIT:]
                 except OSError:

@@ -73,7 +73,9 @@ def _job_detail(
     if mode == "output" or (block_ids and task_ids):
         if len(block_ids) != 1 or len(task_ids) != 1:
             return error("A task request needs one job id, one block id and one task id.")
-        return _task(farm, job, block_ids[0], task_ids[0], mode)
+        run = request.get("number")
+        run = run if isinstance(run, int) and not isinstance(run, bool) else None
+        return _task(farm, job, block_ids[0], task_ids[0], mode, run)
     if block_ids:
         modes = text_list(request, "mode") or [mode]
         blocks = []
@@ -92,14 +94,17 @@ def _job_detail(
     return None
 
 
-def _task(farm: Farm, job: ServerJob, block: int, task: int, mode: str) -> JsonDict:
+def _task(
+    farm: Farm, job: ServerJob, block: int, task: int, mode: str, run: Optional[int]
+) -> JsonDict:
+    """A task's info, output (``number``: which run, 0 the first; none: the latest) or log."""
     valid = 0 <= block < len(job.blocks) and 0 <= task < job.blocks[block].tasks_num
     data = ""
     if valid and mode == "output":
-        data = farm.task_output(job, block, task)
+        data = farm.task_output(job, block, task, run)
     elif valid and mode == "log":
         data = farm.task_log(job, block, task)
-    return views.task_reply(farm, job, block, task, mode if mode else "info", data)
+    return views.task_reply(farm, job, (block, task, run or 0), mode or "info", data)
 
 
 def _system_job(farm: Farm, request: dict[str, Any], mode: str) -> JsonDict:

@@ -84,8 +84,9 @@ class DevServer:
 
     @property
     def address(self) -> str:
-        """``host:port`` as afcmd's ``--server`` takes it."""
-        return f"{self.host}:{self.port}"
+        """``host:port`` as afcmd's ``--server`` takes it (``[::1]:port`` for IPv6)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
     def start(self) -> DevServer:
         """Open the store, bind the socket, start the worker; OSError when the port is taken."""

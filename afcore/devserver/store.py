@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS tasks (
     job INTEGER, block INTEGER, task INTEGER, state INTEGER, starts INTEGER, errors INTEGER,
     time_start INTEGER, time_done INTEGER, host BLOB, PRIMARY KEY (job, block, task));
 CREATE TABLE IF NOT EXISTS outputs (
-    job INTEGER, block INTEGER, task INTEGER, data BLOB, PRIMARY KEY (job, block, task));
+    job INTEGER, block INTEGER, task INTEGER, run INTEGER, data BLOB,
+    PRIMARY KEY (job, block, task, run));
 """
 
 TaskRow = tuple[int, int, int, int, int, int, int, str]  # block, task, state, starts, errors, ...
@@ -96,25 +97,32 @@ class Store:
         )
 
     def delete_tasks(self, job_id: int, block: int, tasks: Optional[list[int]] = None) -> None:
-        """Forget the progress of some tasks of a block (all of them when ``tasks`` is None)."""
-        if tasks is None:
-            self._db.execute("DELETE FROM tasks WHERE job=? AND block=?", (job_id, block))
-            return
-        self._db.executemany(
-            "DELETE FROM tasks WHERE job=? AND block=? AND task=?",
-            [(job_id, block, task) for task in tasks],
-        )
+        """Forget the progress and outputs of some tasks of a block (all when ``tasks`` is None)."""
+        for table in ("tasks", "outputs"):
+            if tasks is None:
+                self._db.execute(f"DELETE FROM {table} WHERE job=? AND block=?", (job_id, block))
+            else:
+                self._db.executemany(
+                    f"DELETE FROM {table} WHERE job=? AND block=? AND task=?",
+                    [(job_id, block, task) for task in tasks],
+                )
 
     def tasks(self, job_id: int) -> Iterator[TaskRow]:
         query = "SELECT block, task, state, starts, errors, time_start, time_done, host FROM tasks"
         for *numbers, host in self._db.execute(query + " WHERE job=?", (job_id,)):
             yield (*numbers, decode(host))  # type: ignore[misc]
 
-    def save_output(self, job_id: int, block: int, task: int, data: bytes) -> None:
-        self._db.execute("REPLACE INTO outputs VALUES (?, ?, ?, ?)", (job_id, block, task, data))
+    def save_output(self, job_id: int, block: int, task: int, run: int, data: bytes) -> None:
+        """Keep the output of a task's run (0: its first)."""
+        row = (job_id, block, task, run, data)
+        self._db.execute("REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)", row)
 
-    def output(self, job_id: int, block: int, task: int) -> Optional[bytes]:
-        row = self._db.execute(
-            "SELECT data FROM outputs WHERE job=? AND block=? AND task=?", (job_id, block, task)
-        ).fetchone()
+    def output(self, job_id: int, block: int, task: int, run: Optional[int]) -> Optional[bytes]:
+        """The output of a task's run, its latest when ``run`` is None."""
+        query = "SELECT data FROM outputs WHERE job=? AND block=? AND task=?"
+        if run is None:
+            cursor = self._db.execute(query + " ORDER BY run DESC", (job_id, block, task))
+        else:
+            cursor = self._db.execute(query + " AND run=?", (job_id, block, task, run))
+        row = cursor.fetchone()
         return None if row is None else bytes(row[0])

@@ -208,16 +208,20 @@ def job_progress(job: ServerJob) -> JsonDict:
 
 
 def task_reply(
-    farm: Farm, job: ServerJob, block_number: int, number: int, mode: str, output: str
+    farm: Farm, job: ServerJob, place: tuple[int, int, int], mode: str, output: str
 ) -> JsonDict:
-    """One task's ``info`` (TExec), ``output`` (TOutput), ``log`` (TLog) or ``files``."""
+    """One task's ``info`` (TExec), ``output`` (TOutput), ``log`` (TLog) or ``files``.
+
+    ``place`` is (block, task, run): the run is echoed as the position's ``number``.
+    """
+    block_number, number, run = place
     valid = 0 <= block_number < len(job.blocks) and 0 <= number < job.blocks[block_number].tasks_num
     if mode == "files":
         files = taskgen.task_files(job.blocks[block_number].spec, number) if valid else []
         ids = {"job_id": job.id, "block_id": block_number, "task_id": number}
         return {"task_files": {**ids, "files": files}}
     kind = {"info": "TExec", "log": "TLog"}.get(mode, "TOutput")
-    position = {"job": job.id, "block": block_number, "task": number, "number": 0}
+    position = {"job": job.id, "block": block_number, "task": number, "number": run}
     if not valid:
         return {
             "task": {
