@@ -27,6 +27,7 @@ from afcore.cli.common import (
     add_server_option,
     exit_code_for,
     load_config,
+    parse_arguments,
     run_reporting_errors,
 )
 from afcore.cli.jobtree import describe_job
@@ -105,15 +106,9 @@ ACTIONS = {
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run one afcmd command; returns the exit code (0 ok, 1 user error, 2 server error)."""
-    parser = build_parser()
-    try:
-        # Known args only: whatever follows "devserver" belongs to the devserver's own parser.
-        args, rest = parser.parse_known_args(argv)
-        if rest and args.command != "devserver":
-            parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    except SystemExit as done:  # --help, or bad arguments: return, so callers can go on
-        return done.code if isinstance(done.code, int) else EXIT_USER
-    args.rest = rest
+    args = parse_arguments(build_parser(), argv, passthrough="devserver")
+    if isinstance(args, int):
+        return args
     handler: Handler = args.handler
     return run_reporting_errors(lambda: handler(args))
 
@@ -376,7 +371,9 @@ def priority_command(args: argparse.Namespace) -> int:
 def act(args: argparse.Namespace, noun: str, run: Act, done: str) -> int:
     """One action for all the ids, one per regular expression; each reported, none skipped."""
     ids, masks = split_targets(args.targets)
-    selections = [({"mask": mask}, f"{noun}s matching {mask!r}") for mask in masks]
+    selections: list[tuple[dict[str, Any], str]] = [
+        ({"mask": mask}, f"{noun}s matching {mask!r}") for mask in masks
+    ]
     if ids:
         selections.insert(0, ({"ids": ids}, f"{noun} {', '.join(map(str, ids))}"))
     client = Farm(args).client
@@ -421,8 +418,8 @@ def outbox_command(args: argparse.Namespace) -> int:
         return _drop_from_outbox(farm, args.paths, args.all)
     entries = farm.outbox.entries()
     if args.json:
-        rows = [{**vars(e), "path": str(e.path), "created": e.created.isoformat()} for e in entries]
-        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        kept = [{**vars(e), "path": str(e.path), "created": e.created.isoformat()} for e in entries]
+        print(json.dumps(kept, indent=1, ensure_ascii=False))
     elif entries:
         rows = [[f"{e.created:%Y-%m-%d %H:%M}", e.name, e.server, e.path] for e in entries]
         print(format_table(["kept", "name", "server", "path"], rows))

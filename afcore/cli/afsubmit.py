@@ -148,6 +148,9 @@ def run(args: argparse.Namespace) -> int:
     if args.gui:
         return open_dialog(open_scene(args.scene))
     settings = settings_from_args(args, config)
+    if args.local and settings.start_paused:
+        origin = "--paused" if args.paused else "the site's submit defaults (start_paused)"
+        raise UsageError(f"--local waits for the job to finish, but {origin} would keep it paused.")
     if args.local:
         with local_farm(config, args.workers) as local_config:
             return submit_work(args, settings, local_config, local=True)
@@ -171,8 +174,6 @@ def _check_combination(args: argparse.Namespace) -> None:
         )
     if args.local and args.dry_run:
         raise UsageError("--dry-run sends nothing, so --local has nothing to render: pick one.")
-    if args.local and args.paused:
-        raise UsageError("--local waits for the job to finish, and a paused job never starts.")
 
 
 def settings_from_args(args: argparse.Namespace, config: Config) -> SubmitSettings:
@@ -189,19 +190,22 @@ def settings_from_args(args: argparse.Namespace, config: Config) -> SubmitSettin
         if given[field] != getattr(site, field)
     )
     if locked:
-        options = ", ".join(f"--{_option_of(field)}" for field in locked)
+        options = ", ".join(_option_of(field) for field in locked)
         raise UsageError(f"The site locked {', '.join(locked)}: leave out {options}.")
     settings = dataclasses.replace(site, **given)
     problems = validate_settings(settings)
     if problems:
-        lines = "\n".join(f"  - --{_option_of(p.where)}: {p.message}" for p in problems)
+        lines = "\n".join(f"  - {_option_of(p.where)}: {p.message}" for p in problems)
         raise UsageError(f"Nothing was submitted:\n{lines}")
     return settings
 
 
 def _option_of(field: str) -> str:
-    option = next((o for o, f in SETTING_OPTIONS.items() if f == field), field)
-    return option.replace("_", "-")
+    """``--max-running`` for ``max_running_tasks``; a site default has no option to name."""
+    for option, setting in SETTING_OPTIONS.items():
+        if setting == field:
+            return "--" + option.replace("_", "-")
+    return f"submit.{field} (a site default)"
 
 
 # --- the two kinds of work ---------------------------------------------------------------------

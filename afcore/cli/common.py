@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, NoReturn, Optional, Sequence, Union
+from typing import Any, Callable, NoReturn, Optional, Sequence, Union
 
 from afcore.cli.jsoncheck import JsonSyntaxError
 from afcore.cli.readers import UnknownSceneType
@@ -44,16 +44,22 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def parse_arguments(
-    parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]
+    parser: argparse.ArgumentParser, argv: Optional[Sequence[str]], passthrough: str = ""
 ) -> Union[argparse.Namespace, int]:
     """The parsed arguments, or the exit code when argparse is done (``--help``, bad arguments).
 
-    ``main(argv)`` returns instead of exiting, so that tests and scripts can call it.
+    ``main(argv)`` returns instead of exiting, so that tests and scripts can call it. The
+    arguments the parser does not know are an error, except after the ``passthrough`` command,
+    which gets them in ``args.rest`` (``afcmd devserver`` hands them to the devserver).
     """
     try:
-        return parser.parse_args(argv)
+        args, rest = parser.parse_known_args(argv)
+        if rest and (not passthrough or getattr(args, "command", None) != passthrough):
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else EXIT_USER
+    args.rest = rest
+    return args
 
 
 def server_address(text: str) -> ServerAddress:
@@ -64,14 +70,16 @@ def server_address(text: str) -> ServerAddress:
         raise argparse.ArgumentTypeError(f"{text!r}: expected {error}") from None
 
 
-def add_server_option(parser: argparse.ArgumentParser, **defaults: object) -> None:
+def add_server_option(
+    parser: Union[argparse.ArgumentParser, argparse._ArgumentGroup], default: Any
+) -> None:
     """The ``--server HOST:PORT`` option, overriding the configured server for one command."""
     parser.add_argument(
         "--server",
         metavar="HOST:PORT",
         type=server_address,
+        default=default,
         help="the Afanasy server to talk to (default: from the config, see docs/config.md)",
-        **defaults,
     )
 
 

@@ -76,7 +76,8 @@ def _work(block: Block) -> str:
         return f"{count} explicit task(s) (not numeric: flags bit 0 is not set)"
     first, last = block.frame_first, block.frame_last
     step, per_task = block.frames_inc or 1, block.frames_per_task or 1
-    if not all(_is_int(n) for n in (first, last, step, per_task)):
+    numbers = (first, last, step, per_task)
+    if not (isinstance(first, int) and isinstance(last, int) and all(map(_is_int, numbers))):
         return f"frames {_value(first)}-{_value(last)} (not all numbers)"
     try:
         frames = format_frames([FrameRange(first, last, step)])

@@ -8,6 +8,7 @@ until a file of that type is submitted, so a broken plugin only affects its own 
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import PurePath
 from typing import Callable
@@ -25,8 +26,10 @@ class UnknownSceneType(LookupError):
 
 def registered() -> dict[str, EntryPoint]:
     """The installed readers by extension (lower case, no dot)."""
-    found = entry_points()
-    group = found.select(group=GROUP) if hasattr(found, "select") else found.get(GROUP, [])
+    if sys.version_info >= (3, 10):
+        group = entry_points(group=GROUP)
+    else:  # Python 3.9: a dict of all groups
+        group = entry_points().get(GROUP, ())
     return {entry.name.lower(): entry for entry in group}
 
 

@@ -127,7 +127,7 @@ def test_bad_frames_say_where(capsys):
         (["a.nk", "--cmd", "x"], "Give either a scene file or --cmd COMMAND"),
         (["a.nk", "--service", "s", "--files", "f"], "--service, --files only apply to --cmd jobs"),
         (["--cmd", "x", "--local", "--dry-run"], "--dry-run sends nothing"),
-        (["--cmd", "x", "--local", "--paused"], "a paused job never starts"),
+        (["--cmd", "x", "--local", "--paused"], "but --paused would keep it paused"),
         (["--gui", "--cmd", "x"], "--gui opens the dialog on a scene file"),
         (["--cmd", "x", "--fpt", "0"], "argument --fpt: '0': expected a whole number of 1 or more"),
     ],
@@ -205,3 +205,19 @@ def test_help_shows_examples(capsys):
     out = capsys.readouterr().out
     assert 'afsubmit --cmd "python render.py @#@ @#@" --frames 1-100 --fpt 10' in out
     assert "exit codes:" in out
+
+
+def test_site_default_paused_jobs_cannot_render_locally(capsys, tmp_path, monkeypatch):
+    site = tmp_path / "site.yaml"
+    site.write_text(yaml.safe_dump({"submit": {"start_paused": True, "wait_until": "2000-01-01"}}))
+    monkeypatch.setenv("AFCORE_SITE_CONFIG", str(site))
+    assert main(["--cmd", "x", "--dry-run"]) == 1
+    assert (
+        "  - submit.wait_until (a site default): 2000-01-01 is in the past"
+        in capsys.readouterr().err
+    )
+    site.write_text(yaml.safe_dump({"submit": {"start_paused": True}}))
+    assert main(["--cmd", "x", "--local"]) == 1
+    assert (
+        "the site's submit defaults (start_paused) would keep it paused" in capsys.readouterr().err
+    )
