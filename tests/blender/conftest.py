@@ -6,12 +6,16 @@ from Blender's factory scene instead of a new process.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
-PLUGIN_DIR = Path(__file__).resolve().parents[2] / "plugins" / "blender"
+ROOT = Path(__file__).resolve().parents[2]
+PLUGIN_DIR = ROOT / "plugins" / "blender"
+#: The script that makes the example scene the README submits.
+EXAMPLE = ROOT / "examples" / "blender" / "make_example.py"
 
 
 @pytest.fixture
@@ -58,3 +62,13 @@ def site_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[st
         return path
 
     return write
+
+
+@pytest.fixture
+def tiny_scene(bpy: Any, tmp_path: Path) -> Path:
+    """The example scene, saved in a folder with a space: a few pixels, three Cycles frames."""
+    spec = importlib.util.spec_from_file_location("make_example", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    return example.make_scene(tmp_path / "tiny scene" / "tiny_cycles.blend")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shlex
 from pathlib import Path
 from typing import Any
@@ -16,18 +15,6 @@ from afcore.paths import join_command
 from afcore.scene import RenderTarget
 
 pytestmark = pytest.mark.bpy
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blender" / "make_example.py"
-
-
-@pytest.fixture
-def tiny_scene(bpy: Any, tmp_path: Path) -> Path:
-    """The example scene: a few pixels, three frames, Cycles with one sample."""
-    spec = importlib.util.spec_from_file_location("make_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
-    return example.make_scene(tmp_path / "scene dir" / "tiny.blend")
 
 
 def test_renders_listed_frames_and_prints_the_lines_the_parser_reads(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from typing import Any, Iterator, Optional
 
 from afcore.config import Config, load_config
@@ -48,7 +48,8 @@ def blender_output_to_stderr() -> Iterator[None]:
     stdout = os.dup(1)
     try:
         os.dup2(2, 1)
-        yield
+        with redirect_stdout(sys.stderr):  # Blender's reports go through Python's sys.stdout
+            yield
     finally:
         sys.stdout.flush()
         os.dup2(stdout, 1)
