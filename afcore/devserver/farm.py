@@ -285,18 +285,18 @@ class Farm:
         return 3 if user is None else user.errors_retries
 
     def _job_may_start(self, job: ServerJob) -> bool:
-        spec = self.render
+        render, spec = self.render, job.spec
         if job.offline or job.pre_pending or job.done or self.priority(job) == 0:
             return False
-        if spec.nimby and job.spec.user_name != spec.user_name and not job.spec.ignorenimby:
+        if render.nimby and spec.user_name != render.user_name and not spec.ignorenimby:
             return False
-        if not _hosts_allow(job.spec.hosts_mask, job.spec.hosts_mask_exclude, spec.name):
+        if not _hosts_allow(spec.hosts_mask, spec.hosts_mask_exclude, render.name):
             return False
         running = sum(1 for key in self.running if key[0] == job.id)
-        limits = (job.spec.max_running_tasks, job.spec.max_running_tasks_per_host)
+        limits = (spec.max_running_tasks, spec.max_running_tasks_per_host)
         if any(limit is not None and 0 <= limit <= running for limit in limits):
             return False
-        return not self._job_waits(job) and (job.spec.time_wait or 0) <= self.now()
+        return not self._job_waits(job) and (spec.time_wait or 0) <= self.now()
 
     def _startable_task(self, job: ServerJob, block: BlockRun) -> Optional[int]:
         spec = block.spec
