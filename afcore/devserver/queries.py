@@ -59,7 +59,7 @@ def _jobs(farm: Farm, request: dict[str, Any]) -> JsonDict:
 
 
 def _job_list(farm: Farm, jobs: list[ServerJob], full: bool, with_system: bool) -> JsonDict:
-    listed = [views.job_view(farm, job, full) for job in sorted(jobs, key=lambda job: job.id)]
+    listed = views.job_views(farm, sorted(jobs, key=lambda job: job.id), full)
     if with_system:
         listed.insert(0, views.system_job_view(farm, full))
     return {"jobs": listed}

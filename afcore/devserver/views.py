@@ -38,8 +38,16 @@ _BAR_RANK = {" ": 0, "D": 1, "S": 2, "r": 4, "R": 6, "E": 8}
 _SYSTEM_BLOCKS = (("post_commands", "postcmd"), ("wake-on-lan", "wakeonlan"), ("events", "events"))
 
 
-def job_view(farm: Farm, job: ServerJob, full: bool) -> JsonDict:
-    """A job as in ``{"jobs":[...]}``; ``full`` adds each block's properties (``"mode":"full"``)."""
+def job_views(farm: Farm, jobs: list[ServerJob], full: bool) -> list[JsonDict]:
+    """Jobs as in ``{"jobs":[...]}``; ``full`` adds each block's properties (``"mode":"full"``)."""
+    orders: dict[int, int] = {}
+    for user_name in {job.spec.user_name for job in jobs}:
+        orders.update((job.id, n) for n, job in enumerate(farm.user_jobs(user_name)))
+    return [job_view(farm, job, full, orders[job.id]) for job in jobs]
+
+
+def job_view(farm: Farm, job: ServerJob, full: bool, user_list_order: int) -> JsonDict:
+    """One job; ``user_list_order`` is its place among its user's jobs."""
     spec = job.spec
     st = farm.job_state(job)
     view: JsonDict = {
@@ -64,7 +72,7 @@ def job_view(farm: Farm, job: ServerJob, full: bool) -> JsonDict:
         _set_if(view, key, getattr(spec, key))
     _set_if(view, "department", spec.department)
     view["branch"] = spec.branch or "/"
-    view["user_list_order"] = farm.user_jobs(spec.user_name).index(job)
+    view["user_list_order"] = user_list_order
     view["time_creation"] = spec.time_creation
     _set_if(view, "time_wait", spec.time_wait)
     _set_if(view, "time_started", job.time_started)
@@ -153,6 +161,8 @@ def _block_progress(farm: Farm, job: ServerJob, block: BlockRun) -> JsonDict:
 
 def progress_bar(block: BlockRun) -> str:
     """afserver's 128-character bar: per slot, the most important state of the tasks in it."""
+    if not block.tasks:
+        return "r" * BAR_LENGTH  # every task ready and never started
     count = block.tasks_num
     touched = sorted(block.tasks)
     slots = []
