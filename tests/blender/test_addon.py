@@ -36,6 +36,11 @@ def finish_sending(addon: Any) -> Any:
     return addon_status()
 
 
+def scene_copy_of(job: dict) -> Path:
+    """The farm's copy of the scene a job renders: the file its post command deletes."""
+    return Path(job["command_post"].split(" -- ", 1)[1].strip("'"))
+
+
 def addon_status() -> Any:
     import bpy
 
@@ -141,9 +146,27 @@ def test_server_down_keeps_the_job_and_its_copy_and_the_status_says_where(
     assert status.state == "FAILED"
     assert "Cannot reach" in status.message
     job = json.loads(Path(status.outbox_path).read_text())["job"]
-    copy = job["command_post"].split(" -- ", 1)[1].strip("'")
-    assert Path(copy).is_file() and copy != str(saved_scene)
+    copy = scene_copy_of(job)
+    assert copy.is_file() and copy != saved_scene
     assert not list(saved_scene.parent.glob(".*.staged.blend"))
+
+
+@pytest.mark.parametrize("agreed", [False, True], ids=["not agreed", "save scene first"])
+def test_the_artist_s_file_is_saved_only_when_they_agreed(
+    bpy: Any, addon: Any, saved_scene: Path, monkeypatch: pytest.MonkeyPatch, agreed: bool
+):
+    from afanasy_blender.host import BlenderHost
+
+    monkeypatch.setattr(BlenderHost, "is_modified", lambda self: True)  # as in Blender's UI
+    monkeypatch.setenv("AF_SERVERNAME", f"127.0.0.1:{unused_port()}")
+    bpy.context.scene.frame_end = 42
+    bpy.context.scene.afanasy.save_before_submit = agreed
+    bpy.ops.afanasy.submit()
+    job = json.loads(Path(finish_sending(addon).outbox_path).read_text())["job"]
+    bpy.ops.wm.open_mainfile(filepath=str(scene_copy_of(job)))
+    assert bpy.context.scene.frame_end == 42  # the farm renders the change either way
+    bpy.ops.wm.open_mainfile(filepath=str(saved_scene))
+    assert bpy.context.scene.frame_end == (42 if agreed else 250)
 
 
 def test_an_unsaved_file_is_refused_with_what_to_do(bpy: Any, addon: Any):
