@@ -125,6 +125,7 @@ def test_the_operator_returns_while_the_job_is_still_on_its_way_then_shows_the_o
         from afanasy_blender import operators
 
         assert addon_status().state == "SENDING"
+        assert addon_status().message == f"Sending to {server.address}..."
         assert operators.current_sending().thread.is_alive()
         assert not bpy.ops.afanasy.submit.poll()  # one submission at a time
         bpy.ops.wm.open_mainfile(filepath=str(saved_scene))  # the artist opens a file meanwhile

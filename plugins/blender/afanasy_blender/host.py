@@ -118,7 +118,7 @@ class BlenderHost(Host):
             frames=str(frames),
             fps=render.fps / render.fps_base,
             targets=targets,
-            modified=bpy.data.is_dirty,
+            modified=self.is_modified(),
             data={farm.SCENE: scene.name},
         )
 
@@ -184,10 +184,11 @@ class _SceneReading:
         self.camera = scene.camera.name if scene.camera else ""
         self.engine = render.engine
         self.warnings = _scene_warnings(scene)
+        self.outputs, self.output = self._outputs()
 
     def target(self, view_layer: Optional[str], layers: list[str]) -> RenderTarget:
         folder = layer_folder(view_layer) if view_layer else ""
-        outputs, output = self._outputs()
+        outputs, output = self.outputs, self.output
         if folder:
             outputs, output = [in_folder(o, folder) for o in outputs], in_folder(output, folder)
         data: dict[str, Any] = {farm.SCENE: self.scene.name, farm.OUTPUT: output}

@@ -147,7 +147,8 @@ class AFANASY_OT_submit(bpy.types.Operator):
         for warning in warnings:
             self.report({"WARNING"}, warning)
         _sending = sending
-        set_status("SENDING", f"Sending to {sending.submission.config.server_host}...")
+        config = sending.submission.config
+        set_status("SENDING", f"Sending to {config.server_host}:{config.server_port}...")
         # persistent: opening another file while the job is on its way keeps the timer.
         bpy.app.timers.register(watch_sending, first_interval=POLL_SECONDS, persistent=True)
         return {"FINISHED"}
