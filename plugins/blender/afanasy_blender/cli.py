@@ -21,6 +21,7 @@ finished, 1 with an ``Error:`` line otherwise.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -144,8 +145,6 @@ class Session:
         }
 
     def open(self, path: str) -> None:
-        import os
-
         import bpy
 
         if not os.path.isfile(path):
