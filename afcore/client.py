@@ -227,8 +227,11 @@ class Client:
         """Send a job and return its id; an invalid job is refused here and never sent.
 
         Raises :class:`~afcore.errors.JobInvalid` before connecting when the
-        job would be rejected, crash the server or be silently mangled.
+        job would be rejected, crash the server or be silently mangled. A job
+        without a user or host is signed with this client's (afserver refuses it).
         """
+        job.user_name = job.user_name or self.user_name
+        job.host_name = job.host_name or self.host_name
         validate.check(job)
         reply = self.request(job.to_dict())
         job_id, serial = reply.get("id"), reply.get("serial")

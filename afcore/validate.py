@@ -92,7 +92,7 @@ def infer_numeric_flags(job: Job) -> list[str]:
     block changed, for the caller to show.
     """
     notes = []
-    for index, block in enumerate(job.blocks or []):
+    for index, block in enumerate(job.blocks if isinstance(job.blocks, list) else []):
         if not isinstance(block, Block) or _is_numeric(block) or block.tasks:
             continue
         if _integer(block.frame_first) is None or _integer(block.frame_last) is None:
@@ -111,6 +111,8 @@ def infer_numeric_flags(job: Job) -> list[str]:
 def _job_problems(job: Job, add: Found) -> None:
     if isinstance(job.name, str) and not job.name.strip():
         add("name", "is empty: give the job a name")
+    if isinstance(job.user_name, str) and not job.user_name.strip():
+        add("user_name", "is empty: afserver refuses a job without a user; set AF_USERNAME")
     priority = _integer(job.priority)
     if priority is not None and not 0 <= priority <= MAX_PRIORITY:
         add("priority", f"must be from 0 to {MAX_PRIORITY}, got {priority}")

@@ -227,6 +227,15 @@ def test_submit_returns_the_id_and_serial_the_server_gave():
     assert server.requests[0] == frame(encode_body(first.to_dict()))
 
 
+def test_a_job_without_user_or_host_is_signed_with_the_clients():
+    job = sample_job()
+    job.user_name = job.host_name = ""
+    with LoopbackServer(accept_jobs()) as server:
+        client_for(server).submit(job)
+    sent = json.loads(server.requests[0].split(b"JSON", 1)[1])["job"]
+    assert (sent["user_name"], sent["host_name"]) == ("jimmy", "ws01")
+
+
 def test_an_invalid_job_is_refused_before_anything_is_sent():
     job = sample_job()
     job.blocks.clear()

@@ -233,6 +233,14 @@ def test_check_raises_with_every_problem_in_the_message():
     assert "blocks[0].frames_inc: must be >= 1, got 0" in str(raised.value)
 
 
+def test_a_job_without_a_user_is_refused_as_afserver_would():
+    job = good_job()
+    job.user_name = " "
+    assert [str(p) for p in problems(job)] == [
+        "user_name: is empty: afserver refuses a job without a user; set AF_USERNAME"
+    ]
+
+
 def test_one_problem_in_ten_thousand_tasks_reads_as_one_line():
     job = good_job()
     job.blocks[1].command = ""
@@ -244,7 +252,7 @@ def test_one_problem_in_ten_thousand_tasks_reads_as_one_line():
 
 
 def test_a_problem_deep_in_a_thousand_blocks_is_found():
-    job = Job("big", blocks=[Block(f"b{n}", command="c @#@") for n in range(1000)])
+    job = Job("big", "jimmy", blocks=[Block(f"b{n}", command="c @#@") for n in range(1000)])
     for block in job.blocks:
         block.tasks = [Task(f"t{n}", f"-f {n}") for n in range(10)]
     job.blocks[999].tasks[9].command = "\udcff"
