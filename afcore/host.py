@@ -37,7 +37,7 @@ class Host(ABC):
 
     @abstractmethod
     def save_copy(self, path: str) -> None:
-        """Write a copy of the scene to ``path``; the open scene keeps its path and modified state."""
+        """Write a copy of the scene to ``path``; the open scene keeps its path and state."""
 
     @abstractmethod
     def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:

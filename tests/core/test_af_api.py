@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shared_data import AF_REFERENCE
 from loopback import LoopbackServer, accept_jobs, silent, unused_port
+from shared_data import AF_REFERENCE
 
 import af
 
