@@ -6,7 +6,16 @@ import json
 import socket
 
 import pytest
-from devserver.talk import action, ask, connect, exchange, job_info, submit
+from devserver.talk import (
+    action,
+    ask,
+    connect,
+    exchange,
+    job_info,
+    job_state,
+    submit,
+    task_states,
+)
 
 from afcore.wire import encode_body, frame, read_message
 
@@ -159,6 +168,24 @@ def test_pause_start_and_priority_change_the_job(server):
     action(server, "jobs", ids=[job_id], params={"priority": 42})
     info = job_info(server, job_id)
     assert (info["state"], info["priority"]) == (" RDY", 42)
+
+
+def test_block_actions_skip_restart_and_edit_chosen_tasks_and_blocks(server):
+    job_id = submit(server, numeric_job())
+    skip = {"type": "skip", "task_ids": [1, 2]}
+    action(server, "jobs", ids=[job_id], block_ids=[0], operation=skip)
+    assert task_states(server, job_id) == [[" RDY", " DON SKP", " DON SKP", " RDY"]]
+    restart = {"type": "restart", "task_ids": [2]}
+    action(server, "jobs", ids=[job_id], block_ids=[0], operation=restart)
+    assert task_states(server, job_id) == [[" RDY", " DON SKP", " RDY", " RDY"]]
+    action(server, "jobs", ids=[job_id], block_ids=[-1], params={"errors_retries": 0, "command": 5})
+    block = job_info(server, job_id)["blocks"][0]
+    assert (block["errors_retries"], block["command"]) == (0, "echo @#@")
+
+
+def test_a_job_waiting_for_its_time_says_so(server):
+    job_id = submit(server, numeric_job(time_wait=2**40))
+    assert job_state(server, job_id) == " WTM"
 
 
 def test_action_masks_must_match_the_whole_name(server):

@@ -108,6 +108,21 @@ def test_an_offline_job_does_not_run_until_started(devserver, tmp_path):
     assert (tmp_path / "ran").exists()
 
 
+def test_hosts_masks_and_nimby_keep_jobs_off_the_local_render(devserver, tmp_path):
+    quick = frames("b", 1, 1, "true", tmp_path)
+    elsewhere = submit(devserver, job("elsewhere", quick, hosts_mask="farm.*"))
+    action(devserver, "renders", ids=[1], params={"nimby": True})
+    owner = ask(devserver, {"get": {"type": "renders"}})["renders"][0]["user_name"]
+    not_mine = submit(devserver, {**job("not the owner's", quick), "user_name": owner + "-not"})
+    mine = submit(devserver, {**job("the owner's", quick), "user_name": owner})
+    done(devserver, mine)
+    assert job_state(devserver, not_mine) == job_state(devserver, elsewhere) == " RDY"
+    action(devserver, "renders", ids=[1], params={"nimby": False})
+    done(devserver, not_mine)
+    action(devserver, "jobs", ids=[elsewhere], params={"hosts_mask": ""})
+    done(devserver, elsewhere)
+
+
 def test_failing_tasks_are_retried_then_marked_error(devserver, tmp_path):
     failing = frames("b", 1, 1, "echo try >> tries.txt; echo broken; exit 3", tmp_path)
     job_id = submit(devserver, job("failing", {**failing, "errors_retries": 2}))
