@@ -215,11 +215,18 @@ class SubmitDialog(QtWidgets.QDialog):
     def reasons(self) -> list[str]:
         """Why Submit is disabled: bad settings first, then the checks that refuse."""
         reasons = [f"{_place(p.where)}: {p.message}" for p in self._problems]
+        # Said already, as the artist sees them: bad settings, and bad ranges typed in the table.
+        places = {problem.where for problem in self._problems}
+        said = {
+            f"frames:{name}"
+            for name in self.model.overrides()
+            if f"overrides[{name}].frames" in places
+        }
         asked = {check.key for check in self.submission.checks if check.fix in ASKED_FIXES}
         reasons += [
             check.message
             for check in self.submission.blocking(asked)
-            if not check.key.startswith("settings:")  # said above, with the field's label
+            if not check.key.startswith("settings:") and check.key not in said
         ]
         if not reasons and not self.submission.jobs:
             reasons.append("No job can be made from this scene.")

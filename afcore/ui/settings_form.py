@@ -13,7 +13,7 @@ import dataclasses
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from Qt import QtCore, QtWidgets
 
@@ -232,7 +232,7 @@ class _Hints(dict):  # type: ignore[type-arg]
 class _Field:
     """One setting's editor and the line under it that says what is wrong."""
 
-    def __init__(self, spec: FieldSpec, changed: Any) -> None:
+    def __init__(self, spec: FieldSpec) -> None:
         self.spec = spec
         self.error = QtWidgets.QLabel()
         self.error.setStyleSheet(_ERROR_STYLE)
@@ -241,16 +241,20 @@ class _Field:
         self.editor: Any
         if spec.kind == BOOL:
             self.editor = QtWidgets.QCheckBox()
-            self.editor.toggled.connect(changed)
+            self._edited = self.editor.toggled
         elif spec.kind == CHOICE:
             self.editor = QtWidgets.QComboBox()
             self.editor.addItems(list(spec.choices))
-            self.editor.currentIndexChanged.connect(changed)
+            self._edited = self.editor.currentIndexChanged
         else:
             self.editor = QtWidgets.QLineEdit()
-            self.editor.textEdited.connect(changed)
+            self._edited = self.editor.textEdited
         self.editor.setObjectName(spec.name)
         self.editor.setToolTip(spec.tooltip)
+
+    def on_edit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the artist changes the value."""
+        self._edited.connect(lambda *_value: callback())
 
     def value(self) -> Any:
         """The editor's value; ValueError when its text is not one."""
@@ -304,8 +308,9 @@ class SettingsForm(QtWidgets.QTabWidget):
             form = QtWidgets.QFormLayout()
             form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
             for spec in specs:
-                field = _Field(spec, self.changed.emit)
+                field = _Field(spec)
                 field.set_value(getattr(settings, spec.name))
+                field.on_edit(self.changed.emit)
                 if spec.placeholder:
                     field.editor.setPlaceholderText(spec.placeholder.format_map(hints))
                 label = QtWidgets.QLabel(spec.label + (" (locked)" if spec.name in locked else ""))

@@ -17,9 +17,9 @@ class PerTaskDelegate(QtWidgets.QStyledItemDelegate):
 
     def createEditor(self, parent: QtWidgets.QWidget, option: Any, index: Any) -> QtWidgets.QWidget:
         editor = QtWidgets.QLineEdit(parent)
-        editor.setValidator(
-            QtGui.QRegularExpressionValidator(QtCore.QRegularExpression(r"\d{0,9}"))
-        )
+        digits = QtGui.QIntValidator(0, 999_999_999, editor)
+        digits.setLocale(QtCore.QLocale.c())  # no group separators: "1,000" is not a count
+        editor.setValidator(digits)
         editor.setPlaceholderText("default")
         return editor
 
