@@ -215,8 +215,7 @@ def _on_render(farm: Farm, _render: Node, action: dict[str, Any], author: str) -
     render = farm.render
     operation = text(obj(action, "operation"), "type")
     if operation == "exit":
-        render.online = False
-        farm.stop_all_runs()
+        farm.take_render_offline()
         farm.note_render(f"Exit by {author}: the local worker takes no more tasks.")
         return
     params = obj(action, "params")

@@ -232,9 +232,10 @@ class Farm:
             self._save_task(job, block, assignment.task)
             self.changed.notify_all()
 
-    def stop_all_runs(self) -> list[Assignment]:
-        """Make every running task ready again and tell its run to end (shutdown, render exit)."""
+    def take_render_offline(self) -> list[Assignment]:
+        """The local render stops (shutdown, ``exit``): no new task, running ones ready again."""
         with self.lock:
+            self.render.online = False
             stopped = self._stop_runs(lambda key: True, ready=True)
             self.changed.notify_all()
             return stopped

@@ -22,7 +22,7 @@ from typing import Optional, Union
 from .dispatch import respond
 from .farm import Farm
 from .model import Render
-from .replies import encode_reply
+from .replies import encode_reply, error
 from .store import Store
 from .transport import serve
 from .worker import WorkerPool
@@ -74,6 +74,8 @@ class DevServer:
         self._thread: Optional[threading.Thread] = None
         self._pool: Optional[WorkerPool] = None
         self._store: Optional[Store] = None
+        #: Held while a request uses the farm, so that stop() never closes the store under one.
+        self._gate = threading.Lock()
         self.farm: Optional[Farm] = None
 
     @property
@@ -126,15 +128,18 @@ class DevServer:
             self._thread.join()
         if self._pool is not None:
             self._pool.stop()
-        if self._store is not None:
-            self._store.close()
-        self._listener = self._thread = self._pool = self._store = None
+        with self._gate:
+            if self._store is not None:
+                self._store.close()
+            self._listener = self._thread = self._pool = self._store = None
         log.info("devserver stopped")
 
     def handle(self, body: bytes) -> bytes:
         """The reply body to one request body (what the socket handler calls)."""
-        assert self.farm is not None, "the devserver is not started"
-        return encode_reply(respond(self.farm, body))
+        with self._gate:
+            if self._store is None or self.farm is None:
+                return encode_reply(error("The devserver is shutting down."))
+            return encode_reply(respond(self.farm, body))
 
     def __enter__(self) -> DevServer:
         return self.start()

@@ -57,8 +57,8 @@ class WorkerPool:
     def stop(self) -> None:
         """End every run (tasks become ready again), wait for all threads, remove scratch files."""
         self._stopping.set()
-        self._farm.stop_all_runs()
-        for thread in self._threads + self._helpers:
+        self._farm.take_render_offline()
+        for thread in [*self._threads, *self._helpers]:
             thread.join(timeout=GRACE_SECONDS + 5)
         self._scratch.cleanup()
 
