@@ -26,6 +26,7 @@ def main_window(qtbot: Any) -> QtWidgets.QMainWindow:
     window = QtWidgets.QMainWindow()
     window.setObjectName(MAIN_WINDOW_NAME)
     qtbot.addWidget(window)
+    window.show()
     return window
 
 

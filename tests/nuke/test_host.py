@@ -442,12 +442,13 @@ def test_notify_goes_through_nukes_main_thread_to_the_right_place(nuke: ModuleTy
 def test_the_dialog_parent_is_nukes_main_window(qtbot) -> None:  # type: ignore[no-untyped-def]
     from Qt import QtWidgets
 
-    assert NukeHost().parent_window() is None  # no Nuke window, no active window
-
     other = QtWidgets.QWidget()
     main = QtWidgets.QMainWindow()
     main.setObjectName(MAIN_WINDOW_NAME)
-    qtbot.addWidget(other)
-    qtbot.addWidget(main)
+    for window in (other, main):
+        qtbot.addWidget(window)
+        window.show()
 
     assert NukeHost().parent_window() is main
+    main.hide()  # a main window that is gone is no parent
+    assert NukeHost().parent_window() is not main

@@ -75,7 +75,7 @@ class NukeHost(ScriptFileHost):
         if app is None:
             return None
         for widget in QtWidgets.QApplication.topLevelWidgets():
-            if widget.objectName() == MAIN_WINDOW_NAME:
+            if widget.objectName() == MAIN_WINDOW_NAME and widget.isVisible():
                 return widget
         return QtWidgets.QApplication.activeWindow()
 

@@ -7,7 +7,6 @@ import shutil
 from typing import Optional
 
 from afanasy_nuke.farm import NukeFarmConfig, render_args
-
 from afcore.host import Host
 from afcore.scene import RenderTarget
 
