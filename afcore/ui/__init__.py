@@ -12,6 +12,7 @@ Standalone (``afsubmit --gui SCENE``), where no QApplication runs yet,
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
@@ -31,9 +32,10 @@ def open_dialog(host: Host, parent: Any = None, *, config: Optional[Config] = No
     ``parent`` defaults to the host's main window. When no QApplication runs
     (outside a DCC) one is made and the dialog runs modally until closed;
     inside a DCC the dialog is shown and this returns at once, leaving the
-    DCC responsive. ``config`` defaults to :func:`afcore.config.load_config`.
+    DCC responsive, and is deleted when closed. ``config`` defaults to
+    :func:`afcore.config.load_config`.
     """
-    from Qt import QtWidgets
+    from Qt import QtCore, QtWidgets
 
     from afcore.ui.dialog import SubmitDialog, run_modal
 
@@ -47,9 +49,12 @@ def open_dialog(host: Host, parent: Any = None, *, config: Optional[Config] = No
     if standalone:
         run_modal(dialog)
         return dialog
+    # Closed dialogs go: an artist opens one per submission in a long DCC session.
+    dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
     if dialog.parent() is None:
         _OPEN.add(dialog)
-        dialog.finished.connect(lambda _result: _OPEN.discard(dialog))
+        opened = weakref.ref(dialog)  # the set alone keeps it, until it is closed
+        dialog.finished.connect(lambda _result: _OPEN.discard(opened()))
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

@@ -137,11 +137,11 @@ class SubmitDialog(QtWidgets.QDialog):
         self.progress.setRange(0, 0)  # busy: a send is one request per job, with no fraction done
         self.progress.setMaximumWidth(160)
         self.progress.hide()
-        self.result = QtWidgets.QLabel()
-        self.result.setObjectName("result")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.hide()
+        self.outcome = QtWidgets.QLabel()
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcome.hide()
         self.submit_button = QtWidgets.QPushButton("Submit")
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(self.submit)
@@ -156,7 +156,7 @@ class SubmitDialog(QtWidgets.QDialog):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(main, 1)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addLayout(footer)
         self.resize(1240, 760)
 
@@ -326,9 +326,9 @@ class SubmitDialog(QtWidgets.QDialog):
         self.refresh()
 
     def _show_result(self, text: str, colour: str) -> None:
-        self.result.setText(text)
-        self.result.setStyleSheet(f"color: {colour};" if colour else "")
-        self.result.show()
+        self.outcome.setText(text)
+        self.outcome.setStyleSheet(f"color: {colour};" if colour else "")
+        self.outcome.show()
 
     # --- closing ---
 
