@@ -121,13 +121,15 @@ class SubmitDialog(QtWidgets.QDialog):
         left = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         left.addWidget(self.targets)
         left.addWidget(self.details)
-        left.setSizes([330, 300])
+        # A small scene's table takes only the room its rows need; the preview gets the rest.
+        table = min(self.targets.height_for_rows(self.model.rowCount()), 330)
+        left.setSizes([table, 630 - table])
         main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(self.form)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 1)
-        main.setSizes([860, 380])
+        main.setSizes([880, 360])
 
         self.reason = QtWidgets.QLabel()
         self.reason.setObjectName("reason")

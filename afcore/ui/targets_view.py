@@ -9,7 +9,7 @@ from Qt import QtCore, QtGui, QtWidgets
 from afcore.ui.targets_model import FRAMES, KIND, NAME, NOTES, PER_TASK, TargetsModel
 
 #: Starting widths; the output column (the last) stretches over what is left.
-_WIDTHS = {NAME: 170, KIND: 70, FRAMES: 100, PER_TASK: 80, NOTES: 200}
+_WIDTHS = {NAME: 170, KIND: 70, FRAMES: 120, PER_TASK: 90, NOTES: 170}
 
 
 class PerTaskDelegate(QtWidgets.QStyledItemDelegate):
@@ -40,6 +40,7 @@ class TargetsTable(QtWidgets.QWidget):
         self.view.setItemDelegateForColumn(PER_TASK, PerTaskDelegate(self.view))
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
+        self.view.setTextElideMode(QtCore.Qt.TextElideMode.ElideMiddle)  # keep the file names
         self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(
             QtWidgets.QAbstractItemView.EditTrigger.DoubleClicked
@@ -73,6 +74,13 @@ class TargetsTable(QtWidgets.QWidget):
         layout.addLayout(bar)
         model.edited.connect(self._count_ticked)
         self._count_ticked()
+
+    def height_for_rows(self, rows: int) -> int:
+        """The height that shows ``rows`` rows (and no more), the header and the buttons."""
+        row = self.view.verticalHeader().defaultSectionSize()
+        header = self.view.horizontalHeader().sizeHint().height()
+        buttons = self.layout().itemAt(1).sizeHint().height()
+        return header + rows * row + buttons + 2 * self.view.frameWidth() + 24
 
     def _count_ticked(self) -> None:
         total = self.model.rowCount()
