@@ -10,6 +10,7 @@ import pytest
 from afanasy_houdini.host import HoudiniHost
 
 from afcore.config import Config
+from afcore.errors import ConfigError
 from afcore.scene import RenderTarget
 
 
@@ -203,9 +204,11 @@ def test_alembic_and_usd_files_holding_every_frame_render_in_one_task(hou: Modul
 
 def test_a_spare_toggle_on_the_rop_overrides_the_one_task_decision(hou: ModuleType) -> None:
     forced = rop(hou, "geometry", "forced", **frame_range(1, 50))
-    forced.addSpareParmTuple(hou.ToggleParmTemplate("afanasy_single_task", "One Task", True))
     split = rop(hou, "alembic", "split", filename="/c/anim.abc", **frame_range(1, 50))
-    split.addSpareParmTuple(hou.ToggleParmTemplate("afanasy_single_task", "One Task", False))
+    for node, on in ((forced, True), (split, False)):
+        group = node.parmTemplateGroup()
+        group.append(hou.ToggleParmTemplate("afanasy_single_task", "Afanasy: One Task", on))
+        node.setParmTemplateGroup(group)
 
     found = targets()
 
@@ -497,3 +500,16 @@ def test_messages_go_to_the_status_bar_and_errors_pop_up(
         "[Houdini Warning status] Afanasy: farm busy",
         "[Houdini Error dialog] Afanasy: refused",
     ]
+
+
+def test_a_bad_houdini_section_in_the_config_names_the_files_read(hou: ModuleType) -> None:
+    hou.hipFile.save("fx.hip")
+    rop(hou, "ifd", "beauty")
+    config = Config(dcc={"houdini": {"hython": "/opt/hfs"}}, sources=["/etc/afanasy/site.yaml"])
+    host = HoudiniHost(config)
+
+    with pytest.raises(ConfigError) as raised:
+        host.render_command(host.collect().targets[0], "/s/fx.1.hip")
+
+    assert str(raised.value).startswith("dcc.houdini: unknown setting(s) hython")
+    assert str(raised.value).endswith("(configuration read from: /etc/afanasy/site.yaml)")

@@ -1,14 +1,15 @@
 """A hand-written stand-in for SideFX's ``hou`` module, for tests that run without Houdini.
 
 It mirrors the names, signatures and return types of the real API (checked
-against the ``types-houdini`` stubs and SideFX's HOM reference) for the part
-the Afanasy plugin and its tests use: the node tree (/obj, /out, /stage),
-ROP nodes and their parameters, wiring, bypass and selection, spare
-parameters, takes, the playbar and current frame, Houdini variables, the
-.hip file (save, load, name, unsaved changes), ``RopNode.render`` with render
-event callbacks, ``hou.ui`` and ``hou.qt.mainWindow()``. Tests set scenes up
-through those public calls only; there is no test-only back door. Loading the
-module starts a new, empty, unsaved session (tests load it afresh each time).
+against the ``types-houdini`` stubs by tests/houdini/test_fake_hou.py, and
+SideFX's HOM reference) for the part the Afanasy plugin and its tests use:
+the node tree (/obj, /out, /stage), ROP nodes and their parameters, wiring,
+bypass and selection, parameter template groups (spare parameters), takes,
+the playbar and current frame, Houdini variables, the .hip file (save, load,
+name, unsaved changes), ``RopNode.render`` with render event callbacks,
+``hou.ui`` and ``hou.qt.mainWindow()``. Tests set scenes up through those
+public calls only; there is no test-only back door. Loading the module starts
+a new, empty, unsaved session (tests load it afresh each time).
 
 Deliberate simplifications, so that a test's expectations stay obvious:
 
@@ -165,6 +166,7 @@ _TYPES: dict[str, tuple[dict[str, Any], str]] = {
     "usd": ({**_ROP_WITH_TAKE, "lopoutput": "$HIP/usd/$OS.usd"}, "lopoutput"),
     "usd_rop": ({**_ROP, "lopoutput": "$HIP/usd/$OS.usd"}, "lopoutput"),
     "dop": ({**_ROP_WITH_TAKE, "dopoutput": "$HIP/sim/$OS.$F4.sim", "initsim": 0}, "dopoutput"),
+    "comp": ({**_ROP_WITH_TAKE, "copoutput": "$HIP/comp/$OS.$F4.exr"}, "copoutput"),
     "shell": ({**_ROP_WITH_TAKE, "command": ""}, ""),
     "merge": ({}, ""),
     "null": ({}, ""),
@@ -237,6 +239,23 @@ class ParmTemplate:
 class ToggleParmTemplate(ParmTemplate):
     def __init__(self, name: str, label: str, default_value: bool = False) -> None:
         super().__init__(name, label, int(bool(default_value)))
+
+
+class ParmTemplateGroup:
+    def __init__(self, parm_templates: Sequence[ParmTemplate] = ()) -> None:
+        self._templates = list(parm_templates)
+
+    def append(self, parm_template: ParmTemplate) -> None:
+        self._templates.append(parm_template)
+
+    def addParmTemplate(self, parm_template: ParmTemplate) -> None:
+        self._templates.append(parm_template)
+
+    def find(self, name: str) -> Optional[ParmTemplate]:
+        return next((t for t in self._templates if t.name() == name), None)
+
+    def parmTemplates(self) -> tuple[ParmTemplate, ...]:
+        return tuple(self._templates)
 
 
 _VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<plain>[A-Za-z_]\w*))")
@@ -495,43 +514,6 @@ class Node:
     def setNextInput(self, item_to_become_input: Node, output_index: int = 0) -> None:
         self.setInput(len(self.inputs()), item_to_become_input, output_index)
 
-    # parameters
-    def parm(self, parm_path: str) -> Optional[Parm]:
-        return self._parms.get(parm_path)
-
-    def parms(self) -> tuple[Parm, ...]:
-        return tuple(self._parms.values())
-
-    def parmTuple(self, parm_path: str) -> Optional[ParmTuple]:
-        parms = [
-            self._parms[name] for name in (f"{parm_path}{n}" for n in "123") if name in self._parms
-        ]
-        return ParmTuple(parms) if parms else None
-
-    def evalParm(self, parm_path: str) -> Union[int, float, str]:
-        parm = self.parm(parm_path)
-        if parm is None:
-            raise OperationFailed(f"Invalid parameter name: {parm_path}")
-        return parm.eval()
-
-    def setParms(self, parm_dict: dict[str, Any]) -> None:
-        for name, value in parm_dict.items():
-            parm = self.parm(name)
-            if parm is None:
-                raise OperationFailed(f"Invalid parameter name: {name}")
-            parm.set(value)
-
-    def addSpareParmTuple(
-        self,
-        parm_template: ParmTemplate,
-        in_folder: Sequence[str] = (),
-        create_missing_folders: bool = False,
-    ) -> ParmTuple:
-        parm = Parm(self, parm_template.name(), parm_template._default)
-        self._parms[parm.name()] = parm
-        _session.touch()
-        return ParmTuple([parm])
-
     def _parm_changed(self, parm: Parm) -> None:
         if parm.name() in _MULTIPARMS:
             for template, default in _MULTIPARMS[parm.name()].items():
@@ -559,6 +541,48 @@ class Node:
 
 
 class OpNode(Node):
+    def parm(self, parm_path: str) -> Optional[Parm]:
+        return self._parms.get(parm_path)
+
+    def parms(self) -> tuple[Parm, ...]:
+        return tuple(self._parms.values())
+
+    def parmTuple(self, parm_path: str) -> Optional[ParmTuple]:
+        parms = [
+            self._parms[name] for name in (f"{parm_path}{n}" for n in "123") if name in self._parms
+        ]
+        return ParmTuple(parms) if parms else None
+
+    def evalParm(self, parm_path: str) -> Union[int, float, str]:
+        parm = self.parm(parm_path)
+        if parm is None:
+            raise OperationFailed(f"Invalid parameter name: {parm_path}")
+        return parm.eval()
+
+    def setParms(self, parm_dict: dict[str, Any]) -> None:
+        for name, value in parm_dict.items():
+            parm = self.parm(name)
+            if parm is None:
+                raise OperationFailed(f"Invalid parameter name: {name}")
+            parm.set(value)
+
+    def parmTemplateGroup(self) -> ParmTemplateGroup:
+        return ParmTemplateGroup([ParmTemplate(n, n, p._value) for n, p in self._parms.items()])
+
+    def setParmTemplateGroup(
+        self, parm_template_group: ParmTemplateGroup, rename_conflicting_parms: bool = False
+    ) -> None:
+        for template in parm_template_group.parmTemplates():
+            if template.name() not in self._parms:
+                self._parms[template.name()] = Parm(self, template.name(), template._default)
+        _session.touch()
+
+
+class _Bypassable:
+    """The bypass flag: ROP, LOP, SOP... nodes have one; hou.OpNode itself has not."""
+
+    _bypassed: bool
+
     def isBypassed(self) -> bool:
         return self._bypassed
 
@@ -567,11 +591,11 @@ class OpNode(Node):
         _session.touch()
 
 
-class LopNode(OpNode):
+class LopNode(_Bypassable, OpNode):
     pass
 
 
-class RopNode(OpNode):
+class RopNode(_Bypassable, OpNode):
     def __init__(self, parent: Optional[Node], name: str, type_name: str, category: str) -> None:
         super().__init__(parent, name, type_name, category)
         self._callbacks: list[Callable[[RopNode, EnumValue, float], None]] = []
@@ -767,9 +791,9 @@ class _Session:
     """Everything a Houdini session holds; replaced on load."""
 
     def __init__(self, path: str) -> None:
-        self.root = Node(None, "", "root", "Manager")
+        self.root = OpNode(None, "", "root", "Manager")
         for name, inside in (("obj", "Object"), ("out", "Driver"), ("stage", "Lop")):
-            manager = Node(self.root, name, name, "Manager")
+            manager = OpNode(self.root, name, name, "Manager")
             manager._child_category = inside
             self.root._children[name] = manager
         self.root_take = Take("Main", None)
@@ -802,7 +826,7 @@ def _node_document(node: Node) -> dict[str, Any]:
         "type": node.type().name(),
         "parms": {name: parm._saved() for name, parm in node._parms.items()},
         "inputs": [up.name() if up is not None else None for up in node._inputs],
-        "bypassed": isinstance(node, OpNode) and node.isBypassed(),
+        "bypassed": node._bypassed,
         "selected": node.isSelected(),
     }
 
@@ -848,7 +872,7 @@ def _load_document(document: dict[str, Any], path: str) -> None:
             parm = Parm(node, parm_name, saved.get("value", saved.get("expression")), saved["kind"])
             parm._expression = "expression" in saved
             node._parms[parm_name] = parm
-        if entry["bypassed"] and isinstance(node, OpNode):
+        if entry["bypassed"] and isinstance(node, _Bypassable):
             node.bypass(True)
         if entry["selected"]:
             node.setSelected(True)
