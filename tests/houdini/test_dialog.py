@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from types import ModuleType
@@ -64,3 +65,18 @@ def test_the_shelf_tool_opens_the_dialog_over_houdini_and_submits_the_selected_c
     ]
     assert hou.hipFile.path() == str(tmp_path / "fx.hip")
     dialog.close()
+
+
+def test_without_qt_py_the_click_says_what_to_install(
+    hou: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "Qt", None)  # what Houdini's Python without Qt.py does
+    hou.hipFile.save("fx.hip")
+
+    click_shelf_tool()
+
+    assert capsys.readouterr().out == (
+        "[Houdini Error dialog] The Afanasy submitter needs the Python module Qt, which "
+        "Houdini's Python cannot import. Install what it needs with:\n"
+        "hython -m pip install --user Qt.py PyYAML\n"
+    )

@@ -25,12 +25,30 @@ def _use_checkout() -> None:
         sys.path.append(str(checkout))
 
 
-def submit() -> None:
-    """Open the submit dialog on the open session, parented to Houdini's main window."""
-    from afanasy_houdini.host import HoudiniHost
-    from afcore.ui import open_dialog
+#: How to add what the dialog needs to Houdini's Python, when it lacks it.
+INSTALL_HINT = "hython -m pip install --user Qt.py PyYAML"
 
-    open_dialog(HoudiniHost())
+
+def submit() -> None:
+    """Open the submit dialog on the open session, parented to Houdini's main window.
+
+    A module Houdini's Python lacks (Qt.py, PyYAML) is named in a message with
+    the command that installs it, instead of a traceback.
+    """
+    try:
+        from afanasy_houdini.host import HoudiniHost
+        from afcore.ui import open_dialog
+
+        open_dialog(HoudiniHost())
+    except ImportError as error:
+        import hou
+
+        hou.ui.displayMessage(
+            f"The Afanasy submitter needs the Python module {error.name or error!s}, which "
+            f"Houdini's Python cannot import. Install what it needs with:\n{INSTALL_HINT}",
+            severity=hou.severityType.Error,
+            title="Afanasy",
+        )
 
 
 _use_checkout()
