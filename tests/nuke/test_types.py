@@ -20,8 +20,8 @@ def test_the_plugin_passes_mypy_strict_against_the_nuke_stubs(
 ) -> None:
     monkeypatch.chdir(PLUGIN.parents[1])
     monkeypatch.setenv("MYPYPATH", str(PLUGIN))
-    cache = pytestconfig.cache.mkdir("mypy-nuke") if pytestconfig.cache else None
-    options = ["--cache-dir", str(cache)] if cache else ["--no-incremental"]
+    cache = getattr(pytestconfig, "cache", None)  # None under -p no:cacheprovider
+    options = ["--cache-dir", str(cache.mkdir("mypy-nuke"))] if cache else ["--no-incremental"]
 
     report, errors, status = mypy_api.run(
         [*options, "--strict", str(PLUGIN / "afanasy_nuke"), str(PLUGIN / "menu.py")]
