@@ -20,8 +20,8 @@ def test_the_plugin_passes_mypy_strict_against_the_houdini_stubs(
     pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(PACKAGE.parents[3])
-    cache = pytestconfig.cache.mkdir("mypy-houdini") if pytestconfig.cache else None
-    options = ["--cache-dir", str(cache)] if cache else ["--no-incremental"]
+    cache = getattr(pytestconfig, "cache", None)  # None under -p no:cacheprovider
+    options = ["--cache-dir", str(cache.mkdir("mypy-houdini"))] if cache else ["--no-incremental"]
 
     report, errors, status = mypy_api.run(
         [*options, "--strict", "--follow-imports=silent", str(PACKAGE)]
