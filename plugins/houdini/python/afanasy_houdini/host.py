@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from afanasy_houdini import farm
-from afanasy_houdini.roptypes import FETCH, WEDGE
+from afanasy_houdini.roptypes import FETCH, NETWORKS, WEDGE
 from afanasy_houdini.targets import CannotEvaluate, Session, collect_targets, frames_text
 from afcore.host import Host, register_host
 from afcore.paths import map_path
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
     from afcore.config import Config
 
-#: Networks whose ROPs are always offered: the render network and the Solaris stage.
-NETWORKS = ("/out", "/stage")
 #: ``wedgemethod`` of a Wedge ROP that makes one wedge per child take.
 WEDGE_BY_TAKE = 1
 

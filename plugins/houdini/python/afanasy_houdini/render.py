@@ -81,8 +81,10 @@ def load_scene(path: str, original: str) -> None:
 def _rops_in_scene() -> list[str]:
     import hou
 
+    from afanasy_houdini.roptypes import NETWORKS
+
     paths = []
-    for root in ("/out", "/stage"):
+    for root in NETWORKS:
         network = hou.node(root)
         if network is not None:
             nodes = network.allSubChildren(recurse_in_locked_nodes=False)

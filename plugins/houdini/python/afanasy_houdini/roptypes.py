@@ -67,8 +67,8 @@ MERGE_TYPES = frozenset({"merge", "null"})
 FETCH, BATCH, WEDGE = "fetch", "batch", "wedge"
 STRUCTURE_TYPES = MERGE_TYPES | {FETCH, BATCH}
 
-#: How any other ROP type (a shell command, a studio's own HDA) is run: by its own render().
-OTHER = RopType("", "")
+#: Networks whose ROPs are always offered: the render network and the Solaris stage.
+NETWORKS = ("/out", "/stage")
 
 #: A spare toggle an artist adds to a ROP to say whether it renders in one task (see docs).
 SINGLE_TASK_PARM = "afanasy_single_task"

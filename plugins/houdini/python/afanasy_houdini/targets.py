@@ -244,14 +244,15 @@ def collect_targets(sources: list[RopSource], session: Session) -> list[RenderTa
     renders).
     """
     by_path = {source.path: source for source in sources}
-    network = Network(_link(source) for source in sources)
+    links = {source.path: _link(source) for source in sources}
+    network = Network(links.values())
     batched = network.batched()
     targets = []
     for order, source in enumerate(sources):
         if not network.is_target(source.path):
             continue
         if source.type_name == WEDGE:
-            driver = next(iter(sorted(network.provides(_link(source).source))), "")
+            driver = next(iter(sorted(network.provides(links[source.path].source))), "")
             target = _wedge_target(source, session, by_path.get(driver))
         else:
             target = _render_target(source, session, batched.get(source.path, ""))
