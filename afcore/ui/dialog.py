@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 from Qt import QtCore, QtGui, QtWidgets
 
@@ -306,7 +306,8 @@ class SubmitDialog(QtWidgets.QDialog):
                 answers.add(check.key)
         return answers
 
-    def _delivered(self, deliveries: list[Delivery]) -> None:
+    def _delivered(self, result: object) -> None:
+        deliveries = cast("list[Delivery]", result)  # what SubmitWorker.delivered carries
         all_sent = all(delivery.sent for delivery in deliveries)
         kept = any(delivery.outbox_path for delivery in deliveries)
         colour = _GOOD if all_sent else _KEPT if kept else _BAD

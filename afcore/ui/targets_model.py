@@ -18,12 +18,16 @@ from afcore.checks import ERROR
 from afcore.settings import SubmitSettings, TargetOverride
 
 if TYPE_CHECKING:
+    from typing import Union
+
     from afcore.checks import Check
     from afcore.errors import Problem
     from afcore.scene import RenderTarget
 
 Qt = QtCore.Qt
 Role = Qt.ItemDataRole
+if TYPE_CHECKING:
+    Index = Union[QtCore.QModelIndex, QtCore.QPersistentModelIndex]
 
 NAME, KIND, FRAMES, PER_TASK, NOTES, OUTPUT = range(6)
 HEADERS = ("Target", "Kind", "Frames", "Frames/task", "Notes", "Output")
@@ -54,10 +58,9 @@ def describe_override(where: str) -> Optional[str]:
 
 
 def _is_checked(value: Any) -> bool:
-    """Whether a CheckStateRole value is "checked" (an enum in PySide6, an int in PySide2)."""
-    return int(getattr(value, "value", value)) == int(
-        getattr(Qt.CheckState.Checked, "value", Qt.CheckState.Checked)
-    )
+    """Whether a CheckStateRole value is "checked": the enum, or its number as views send it."""
+    checked = Qt.CheckState.Checked
+    return bool(value == checked or value == getattr(checked, "value", checked))
 
 
 def _check_state(ticked: bool) -> Any:
@@ -139,10 +142,10 @@ class TargetsModel(QtCore.QAbstractTableModel):
 
     # --- QAbstractTableModel ---
 
-    def rowCount(self, parent: Optional[QtCore.QModelIndex] = None) -> int:
+    def rowCount(self, parent: Optional[Index] = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._targets)
 
-    def columnCount(self, parent: Optional[QtCore.QModelIndex] = None) -> int:
+    def columnCount(self, parent: Optional[Index] = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Any, role: int = Role.DisplayRole) -> Any:
@@ -154,7 +157,7 @@ class TargetsModel(QtCore.QAbstractTableModel):
             return HEADER_TIPS[section]
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Any:
+    def flags(self, index: Index) -> Any:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == NAME:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -162,7 +165,7 @@ class TargetsModel(QtCore.QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: QtCore.QModelIndex, role: int = Role.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
         if not index.isValid():
             return None
         target = self._targets[index.row()]
@@ -186,7 +189,7 @@ class TargetsModel(QtCore.QAbstractTableModel):
             return self._notes_icon(target)
         return None
 
-    def setData(self, index: QtCore.QModelIndex, value: Any, role: int = Role.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Role.EditRole) -> bool:
         if not index.isValid():
             return False
         target = self._targets[index.row()]
@@ -205,7 +208,8 @@ class TargetsModel(QtCore.QAbstractTableModel):
         else:
             return False
         # A tick, a range or a count changes this row's look in every column.
-        self.dataChanged.emit(index.siblingAtColumn(0), index.siblingAtColumn(len(HEADERS) - 1))
+        row = index.row()
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1), [])
         self.edited.emit()
         return True
 
@@ -310,4 +314,4 @@ class TargetsModel(QtCore.QAbstractTableModel):
     def _column_changed(self, column: int) -> None:
         if self._targets:
             last = len(self._targets) - 1
-            self.dataChanged.emit(self.index(0, column), self.index(last, column))
+            self.dataChanged.emit(self.index(0, column), self.index(last, column), [])

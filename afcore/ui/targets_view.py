@@ -15,7 +15,9 @@ _WIDTHS = {NAME: 170, KIND: 70, FRAMES: 120, PER_TASK: 90, NOTES: 170}
 class PerTaskDelegate(QtWidgets.QStyledItemDelegate):
     """Edits frames per task as digits only; an empty cell goes back to the default."""
 
-    def createEditor(self, parent: QtWidgets.QWidget, option: Any, index: Any) -> QtWidgets.QWidget:
+    def createEditor(
+        self, parent: Optional[QtWidgets.QWidget], option: Any, index: Any
+    ) -> QtWidgets.QWidget:
         editor = QtWidgets.QLineEdit(parent)
         digits = QtGui.QIntValidator(0, 999_999_999, editor)
         digits.setLocale(QtCore.QLocale.c())  # no group separators: "1,000" is not a count
@@ -63,15 +65,15 @@ class TargetsTable(QtWidgets.QWidget):
         tick_all.clicked.connect(lambda: model.set_all_ticked(True))
         tick_none = QtWidgets.QPushButton("Untick all")
         tick_none.clicked.connect(lambda: model.set_all_ticked(False))
-        bar = QtWidgets.QHBoxLayout()
-        bar.addWidget(self.count, 1)
-        bar.addWidget(tick_all)
-        bar.addWidget(tick_none)
+        self._bar = QtWidgets.QHBoxLayout()
+        self._bar.addWidget(self.count, 1)
+        self._bar.addWidget(tick_all)
+        self._bar.addWidget(tick_none)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
-        layout.addLayout(bar)
+        layout.addLayout(self._bar)
         model.edited.connect(self._count_ticked)
         self._count_ticked()
 
@@ -79,7 +81,7 @@ class TargetsTable(QtWidgets.QWidget):
         """The height that shows ``rows`` rows (and no more), the header and the buttons."""
         row = self.view.verticalHeader().defaultSectionSize()
         header = self.view.horizontalHeader().sizeHint().height()
-        buttons = self.layout().itemAt(1).sizeHint().height()
+        buttons = self._bar.sizeHint().height()
         return header + rows * row + buttons + 2 * self.view.frameWidth() + 24
 
     def _count_ticked(self) -> None:
