@@ -22,7 +22,9 @@ from afcore.job import Block, BlockFlags, Job, Task
 MAX_TASKS = 1_000_000
 _INT64 = 2**63
 
-_HINTS = {model: typing.get_type_hints(model) for model in (Job, Block, Task)}
+_HINTS: dict[type, dict[str, Any]] = {
+    model: typing.get_type_hints(model) for model in (Job, Block, Task)
+}
 _NESTED = {"blocks": Block, "tasks": Task}
 
 

@@ -33,6 +33,8 @@ log = logging.getLogger("afcore.devserver")
 #: Seconds between SIGTERM and SIGKILL when a run must end.
 GRACE_SECONDS = 2.0
 _POLL_SECONDS = 0.1
+#: Windows' way to give a task a process group of its own (0, no flag, elsewhere).
+_NEW_PROCESS_GROUP = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
 
 
 class WorkerPool:
@@ -183,7 +185,8 @@ def run_command(
             stdin=subprocess.DEVNULL,
             stdout=sink,
             stderr=subprocess.STDOUT,
-            **_own_process_group(),
+            start_new_session=os.name != "nt",  # a process group of its own, to signal it all
+            creationflags=_NEW_PROCESS_GROUP,
         )
     started = time.monotonic()
     signalled: Optional[float] = None
@@ -213,12 +216,6 @@ def read_output(path: Path) -> bytes:
     if size > OUTPUT_LIMIT:
         return b"[devserver: %d earlier bytes left out]\n" % (size - OUTPUT_LIMIT) + data
     return data
-
-
-def _own_process_group() -> dict[str, object]:
-    if os.name == "nt":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined]
-    return {"start_new_session": True}
 
 
 def _signal(process: subprocess.Popen[bytes], hard: bool) -> None:
