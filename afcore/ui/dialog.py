@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 150
 #: Fixes the dialog asks about when Submit is pressed, rather than refusing to submit.
 ASKED_FIXES = (SAVE, CREATE_FOLDER, CONFIRM)
+#: Missing output folders named in the question; the rest are counted.
+LISTED_FOLDERS = 10
 _GOOD, _BAD, _KEPT = "#1e7e34", "#c0392b", "#b35900"
 
 
@@ -290,11 +292,7 @@ class SubmitDialog(QtWidgets.QDialog):
                 answers.add(check.key)
         folders = [check for check in checks if check.fix == CREATE_FOLDER]
         if folders:
-            message = folders[0].message
-            if len(folders) > 1:
-                listed = "\n".join(f"  {check.path}" for check in folders)
-                message = f"{len(folders)} output folders do not exist:\n{listed}\nCreate them?"
-            create = self._prompts.create_folders(message)
+            create = self._prompts.create_folders(_folders_question(folders))
             if create is None:
                 return None
             if create:
@@ -345,6 +343,16 @@ class SubmitDialog(QtWidgets.QDialog):
             super().closeEvent(event)
         else:
             event.ignore()
+
+
+def _folders_question(checks: list[Check]) -> str:
+    """One question for every missing output folder, listing the first few."""
+    if len(checks) == 1:
+        return checks[0].message
+    listed = [f"  {check.path}" for check in checks[:LISTED_FOLDERS]]
+    if len(checks) > LISTED_FOLDERS:
+        listed.append(f"  ... and {len(checks) - LISTED_FOLDERS:,} more")
+    return f"{len(checks):,} output folders do not exist:\n" + "\n".join(listed) + "\nCreate them?"
 
 
 def _place(where: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from loopback import LoopbackServer, accept_jobs, silent, unused_port
+from pipeline.fake_host import FakeHost, snapshot_of
 from Qt import QtCore
 from ui.dialog_fixtures import (
     ScriptedArtist,
@@ -14,6 +15,7 @@ from ui.dialog_fixtures import (
     farm_config,
     make_shot,
     open_submit_dialog,
+    target,
 )
 
 from afcore.client import Client
@@ -44,7 +46,7 @@ def test_submitting_to_the_devserver_shows_the_job_id(qtbot, shot, tmp_path, dev
     dialog = open_submit_dialog(qtbot, host, farm_config(server.port, tmp_path / "outbox"))
     (delivery,) = submit_and_wait(qtbot, dialog)
     job_id = delivery.result.id
-    assert dialog.result.text() == f"Sent 'comp': job id {job_id}."
+    assert dialog.outcome.text() == f"Sent 'comp': job id {job_id}."
     job = Client("127.0.0.1", server.port).get_job(job_id)
     assert job["name"] == "comp"
     assert [block["name"] for block in job["blocks"]] == ["precomp", "comp"]
@@ -63,7 +65,7 @@ def test_what_is_sent_is_exactly_the_previewed_json(qtbot, shot, tmp_path):
         submit_and_wait(qtbot, dialog)
         (request,) = farm.requests
     assert json.loads(request[request.index(b"{") :]) == exported
-    assert dialog.result.text() == "Sent 'comp': job id 7."
+    assert dialog.outcome.text() == "Sent 'comp': job id 7."
 
 
 def test_a_farm_that_is_down_keeps_the_job_in_the_outbox_and_says_where(qtbot, shot, tmp_path):
@@ -72,7 +74,7 @@ def test_a_farm_that_is_down_keeps_the_job_in_the_outbox_and_says_where(qtbot, s
     (delivery,) = submit_and_wait(qtbot, dialog)
     (kept,) = Outbox(tmp_path / "outbox").entries()
     assert delivery.outbox_path == str(kept.path)
-    text = dialog.result.text()
+    text = dialog.outcome.text()
     assert "Cannot reach the Afanasy server" in text
     assert "Kept 'comp' in the outbox" in text and str(kept.path) in text
     assert "afcmd outbox send" in text
@@ -90,7 +92,7 @@ def test_the_dialog_stays_responsive_while_a_slow_farm_answers(qtbot, shot, tmp_
             dialog.submit_button.click()
             timer.start(10)
             assert dialog.is_sending()
-            assert dialog.result.text() == f"Sending 1 job to 127.0.0.1:{farm.port}..."
+            assert dialog.outcome.text() == f"Sending 1 job to 127.0.0.1:{farm.port}..."
             assert dialog.progress.isVisible()
             assert not dialog.submit_button.isEnabled()
             qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=900)  # the UI thread is free
@@ -98,8 +100,8 @@ def test_the_dialog_stays_responsive_while_a_slow_farm_answers(qtbot, shot, tmp_
             dialog.close()  # refused while sending: the send ends within the timeouts
             assert dialog.isVisible()
     (delivery,) = sent.args[0]
-    assert "sent no complete reply within the read timeout of 1.0 s" in dialog.result.text()
-    assert delivery.outbox_path and delivery.outbox_path in dialog.result.text()
+    assert "sent no complete reply within the read timeout of 1.0 s" in dialog.outcome.text()
+    assert delivery.outbox_path and delivery.outbox_path in dialog.outcome.text()
     assert not dialog.progress.isVisible()
     assert dialog.close_button.isEnabled()
 
@@ -112,7 +114,7 @@ def test_an_unsaved_scene_is_saved_only_when_the_artist_says_so(qtbot, shot, tmp
         dialog = open_submit_dialog(qtbot, host, config, artist)
         dialog.submit_button.click()
         assert artist.questions() == ["save_scene"]
-        assert dialog.result.text() == "Cancelled: nothing was saved or sent."
+        assert dialog.outcome.text() == "Cancelled: nothing was saved or sent."
         assert (host.saves, host.copies, farm.requests) == (0, [], [])
 
         artist.save = True
@@ -170,8 +172,8 @@ def test_a_scene_copy_that_cannot_be_written_stops_the_submission_with_the_reaso
         dialog.form.editor("separate_jobs").setChecked(True)  # two jobs: two copies
         dialog.submit_button.click()
         assert farm.requests == []
-    assert "Could not write the farm's copy of the scene" in dialog.result.text()
-    assert "No space left on device" in dialog.result.text()
+    assert "Could not write the farm's copy of the scene" in dialog.outcome.text()
+    assert "No space left on device" in dialog.outcome.text()
     assert not dialog.is_sending()
     assert dialog.submit_button.isEnabled()
 
@@ -182,7 +184,7 @@ def test_separate_jobs_each_get_their_id(qtbot, shot, tmp_path):
         dialog.form.editor("separate_jobs").setChecked(True)
         deliveries = submit_and_wait(qtbot, dialog)
     assert [d.result.id for d in deliveries] == [3, 4]
-    lines = dialog.result.text().splitlines()
+    lines = dialog.outcome.text().splitlines()
     assert [line.split(": ")[-1] for line in lines] == ["job id 3.", "job id 4."]
 
 
@@ -194,3 +196,24 @@ def test_the_settings_are_remembered_for_the_next_time(qtbot, shot, tmp_path):
         submit_and_wait(qtbot, dialog)
     again = open_submit_dialog(qtbot, comp_scene(shot), config, store_dir=tmp_path / "mem")
     assert again.form.editor("priority").text() == "150"
+
+
+def test_a_question_about_many_missing_folders_lists_the_first_ten(qtbot, shot, tmp_path):
+    names = [f"w{n:02d}" for n in range(12)]
+    host = FakeHost(
+        snapshot_of(
+            str(shot / "comp.nk"),
+            *[target(shot, name, outputs=[str(shot / name / "f.@####@.exr")]) for name in names],
+        )
+    )
+    artist = ScriptedArtist(create=None)
+    dialog = open_submit_dialog(qtbot, host, farm_config(1, tmp_path / "ob"), artist)
+    dialog.submit_button.click()
+    ((_, message),) = artist.asked
+    assert message.splitlines() == [
+        "12 output folders do not exist:",
+        *[f"  {shot / name}" for name in names[:10]],
+        "  ... and 2 more",
+        "Create them?",
+    ]
+    assert dialog.outcome.text() == "Cancelled: nothing was saved or sent."
