@@ -73,11 +73,11 @@ class _Reader:
 
     def __init__(self, connection: socket.socket) -> None:
         self._connection = connection
-        self.buffer = b""
+        self.buffer = bytearray()  # grows in place: a 64 MiB request is not copied over and over
         self.header = (-1, -1)
 
     def more(self) -> None:
-        chunk = self._connection.recv(65536)
+        chunk = self._connection.recv(1 << 20)
         if not chunk:
             raise _Drop("closed before the request was complete")
         self.buffer += chunk
@@ -87,7 +87,7 @@ class _Reader:
         while True:
             if self.buffer:
                 try:
-                    self.header = parse_header(self.buffer)
+                    self.header = parse_header(bytes(self.buffer))
                 except FramingError:
                     if _HTTP_REQUEST.match(self.buffer):
                         return "http"
@@ -98,13 +98,15 @@ class _Reader:
                 else:
                     if self.header[0] >= 0:
                         return "afanasy"
+            if len(self.buffer) > _HEADERS_LIMIT:
+                raise _Drop("no message start in the first 64 KiB")
             self.more()
 
     def take(self, offset: int, size: int) -> bytes:
         """``size`` bytes from ``offset``, reading until they are all there."""
         while len(self.buffer) < offset + size:
             self.more()
-        return self.buffer[offset : offset + size]
+        return bytes(self.buffer[offset : offset + size])
 
 
 def _http(reader: _Reader, respond: Respond) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 
@@ -269,6 +270,13 @@ def test_only_the_declared_bytes_are_parsed(server):
 )
 def test_requests_afserver_does_not_answer_are_closed_without_a_reply(server, request_bytes):
     assert exchange(server, request_bytes) == b""
+
+
+def test_a_header_followed_by_endless_junk_is_dropped_not_buffered(server):
+    with connect(server) as sock:
+        sock.sendall(b"AFANASY 5 JSON" + b"x" * 100_000)
+        with contextlib.suppress(ConnectionResetError):  # closed with junk unread: no reply either
+            assert sock.recv(100) == b""
 
 
 def test_raw_json_without_header_gets_the_binary_version_mismatch(server):
