@@ -71,7 +71,7 @@ class FarmListener(Protocol):
 class Farm:
     """All the devserver's state; every public method takes the lock itself."""
 
-    def __init__(self, store: Store, render: Render, clock: Callable[[], float] = time.time):
+    def __init__(self, store: Store, render: Render) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.store = store
@@ -80,13 +80,12 @@ class Farm:
         self.jobs: dict[int, ServerJob] = {}
         self.users: dict[int, User] = {}
         self.running: dict[tuple[int, int, int], Assignment] = {}
-        self._clock = clock
         self.started_at = self.now()
         self._serial = 0
         self._load()
 
     def now(self) -> int:
-        return int(self._clock())
+        return int(time.time())
 
     # -- submissions and users -------------------------------------------------------------
 
@@ -366,7 +365,8 @@ class Farm:
         with self.lock:
             for block in _selected(job, blocks):
                 chosen = _runs_of(job.id, block.number, tasks)
-                self._stop_runs(chosen, ready=which == "running")
+                if which != "errors":  # error tasks are not running: leave running ones be
+                    self._stop_runs(chosen, ready=which == "running")
                 if which == "running":
                     continue
                 numbers = tasks

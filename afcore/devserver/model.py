@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 
 from afcore.job import Block, Job
 
-from .states import DONE, ERROR, OFFLINE, READY, RUNNING, SKIPPED
+from .states import DONE, ERROR, READY, RUNNING, SKIPPED
 
 
 class TaskRun:
@@ -171,17 +171,6 @@ class ServerJob:
     @property
     def done(self) -> bool:
         return all(block.done for block in self.blocks)
-
-    def task_state(self) -> int:
-        """The job's state bits from its blocks' counters (without dependency waits)."""
-        st = DONE if self.done else 0
-        for block in self.blocks:
-            for bit in (RUNNING, ERROR, READY):
-                if block.counts[bit]:
-                    st |= bit
-            if block.skipped:
-                st |= SKIPPED
-        return st | (OFFLINE if self.offline else 0)
 
 
 @dataclass

@@ -137,6 +137,17 @@ def test_failing_tasks_are_retried_then_marked_error(devserver, tmp_path):
     wait_for(lambda: len(lines(tmp_path / "tries.txt")) == 6, what="three more tries")
 
 
+def test_restarting_errors_leaves_running_tasks_alone(devserver_factory, tmp_path):
+    server = devserver_factory(workers=2)
+    first_fails = "if [ @#@ = 1 ]; then exit 1; fi; echo run >> runs.txt; sleep 1"
+    block = frames("b", 1, 2, first_fails, tmp_path, errors_retries=0)
+    job_id = submit(server, job("mixed", block))
+    wait_for(lambda: task_states(server, job_id) == [[" ERR", " RUN"]], what="one error, one run")
+    action(server, "jobs", ids=[job_id], operation="restart_errors")
+    wait_for(lambda: _settled(server, job_id), what="the job to end")
+    assert lines(tmp_path / "runs.txt") == ["run"]
+
+
 def test_a_task_over_its_max_run_time_is_stopped_as_an_error(devserver, tmp_path):
     slow = frames("b", 1, 1, "sleep 30", tmp_path, task_max_run_time=1, errors_retries=0)
     job_id = submit(devserver, job("slow", slow))
