@@ -1,4 +1,4 @@
-"""pytest fixtures running a real devserver on a free loopback port, and helpers to talk to it.
+"""pytest fixtures running a real devserver on a free loopback port, stopped after the test.
 
 Register in the test modules that use them (not in a conftest)::
 
