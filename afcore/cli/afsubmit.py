@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import json
 import os
 import sys
@@ -146,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     _check_combination(args)
     config = load_config(args.server)
     if args.gui:
-        return open_dialog(open_scene(args.scene))
+        return open_dialog(open_scene(args.scene), config)
     settings = settings_from_args(args, config)
     if args.local and settings.start_paused:
         origin = "--paused" if args.paused else "the site's submit defaults (start_paused)"
@@ -337,12 +338,11 @@ def render_here(client: Client, jobs: list[tuple[int, Job]]) -> int:
 QT_MODULES = ("Qt", "PySide6", "PySide2", "PyQt5", "PyQt6", "shiboken6", "shiboken2")
 
 
-def open_dialog(host: Host) -> int:
+def open_dialog(host: Host, config: Config) -> int:
     """The shared Qt submit dialog on ``host``; a clear message when Qt is not installed."""
     try:
-        from afcore import ui
-
-        result: Any = ui.open_dialog(host)
+        ui = importlib.import_module("afcore.ui")
+        result: Any = ui.open_dialog(host, config=config)
     except ImportError as error:
         missing = getattr(error, "name", "") or ""
         if missing.split(".")[0] in QT_MODULES:

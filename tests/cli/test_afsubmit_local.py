@@ -161,16 +161,18 @@ def test_local_renders_a_scene_through_the_pipeline_and_removes_its_copy(toy_sce
 def test_gui_opens_the_dialog_on_the_scenes_host(toy_scene, monkeypatch):
     opened = []
     ui = types.ModuleType("afcore.ui")
-    ui.open_dialog = opened.append
+    ui.open_dialog = lambda host, config: opened.append((host, config))
     monkeypatch.setitem(sys.modules, "afcore.ui", ui)
-    assert main(["--gui", str(toy_scene)]) == 0
-    assert [host.scene_path() for host in opened] == [str(toy_scene)]
+    assert main(["--gui", str(toy_scene), "--server", "farm07:5000"]) == 0
+    assert [(host.scene_path(), config.server_host) for host, config in opened] == [
+        (str(toy_scene), "farm07")
+    ]
 
 
 def test_gui_without_qt_says_how_to_install_it(toy_scene, monkeypatch, capsys):
     ui = types.ModuleType("afcore.ui")
 
-    def open_dialog(host):
+    def open_dialog(host, config):
         from Qt import QtWidgets  # noqa: F401  (the dialog imports Qt when it opens)
 
     ui.open_dialog = open_dialog
