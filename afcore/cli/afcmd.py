@@ -30,6 +30,7 @@ from afcore.cli.common import (
     parse_arguments,
     run_reporting_errors,
 )
+from afcore.cli.install import INSTALLERS, install_command
 from afcore.cli.jobtree import describe_job
 from afcore.cli.jsoncheck import load as load_json
 from afcore.cli.tables import format_table
@@ -56,6 +57,7 @@ examples:
   afcmd outbox send                    send the jobs kept while the farm was down
   afcmd --server farm02:51000 jobs     ask another server
   afcmd devserver --workers 2          a local test server with two workers
+  afcmd install nuke                   make Nuke load the Afanasy menu (also maya, houdini, blender)
 
 exit codes: 0 done, 1 the request is wrong (arguments, JSON, an invalid job, refused by the
 server), 2 the server could not be reached or did not answer properly (try again later).
@@ -221,6 +223,10 @@ def _add_local_commands(commands: _Commands) -> None:
         "run a local test server (afcmd devserver --help)",
         add_help=False,
     )
+    command = commands.add(
+        "install", install_command, "set up a DCC to load the Afanasy plug-in for you"
+    )
+    command.add_argument("dcc", choices=sorted(INSTALLERS))
 
 
 # --- job files ---------------------------------------------------------------------------------
