@@ -61,8 +61,9 @@ def main() -> None:
     os.environ.update(XDG_DATA_HOME=str(home / ".local" / "share"))
     os.environ["AF_SERVERNAME"] = f"127.0.0.1:{unused_port()}"
 
-    import afanasy_blender
     import bpy
+
+    import afanasy_blender
     from afanasy_blender import operators
     from afanasy_blender.host import BlenderHost
 

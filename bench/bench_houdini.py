@@ -97,7 +97,6 @@ def main() -> None:
     os.chdir(home)
 
     from afanasy_houdini.host import HoudiniHost
-
     from afcore.config import Config
 
     cases = {}

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins" / "nuke")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from afanasy_nuke.nkscript import read_snapshot  # noqa: E402
 from Qt import QtCore, QtWidgets  # noqa: E402
 
+from afanasy_nuke.nkscript import read_snapshot  # noqa: E402
 from afcore.config import Config  # noqa: E402
 from afcore.settings import SettingsStore  # noqa: E402
 from afcore.ui.dialog import SubmitDialog  # noqa: E402

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+
 from loopback import LoopbackServer, accept_jobs, silent, unused_port
 
 pytestmark = pytest.mark.bpy

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from afanasy_blender import farm
 from afanasy_blender.cli import CommandLineError, Step, frame_list, main, parse
-
 from afcore.scene import RenderTarget
 
 

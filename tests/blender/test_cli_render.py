@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from afanasy_blender import farm
 from afanasy_blender.cli import main
-
 from afcore.frames import substitute_frames
 from afcore.paths import join_command
 from afcore.scene import RenderTarget

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
+
 from afanasy_blender import extension
 
 

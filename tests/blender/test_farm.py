@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 
 import pytest
-from afanasy_blender import farm
 
+from afanasy_blender import farm
 from afcore.config import Config
 from afcore.frames import substitute_frames
 from afcore.paths import join_command

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from afanasy_blender.host import BlenderHost, in_folder, layer_folder
 
+from afanasy_blender.host import BlenderHost, in_folder, layer_folder
 from afcore.errors import ConfigError
 from afcore.frames import substitute_frames
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from afanasy_blender.reader import BpyMissing, read_snapshot
 
+from afanasy_blender.reader import BpyMissing, read_snapshot
 from afcore.cli import afsubmit
 from afcore.cli.readers import reader_for
 

@@ -11,7 +11,6 @@ from afanasy_blender.settings_fields import (
     store_settings,
     to_settings,
 )
-
 from afcore.settings import SubmitSettings
 
 

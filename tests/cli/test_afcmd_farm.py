@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from shared_data import TRANSCRIPTS
 
 from afcore.cli.afcmd import main
 from afcore.client import Client
 from afcore.config import load_config
 from afcore.job import Block, Job
 from afcore.outbox import Outbox
+from shared_data import TRANSCRIPTS
 
 pytest_plugins = ["devserver_fixture"]
 

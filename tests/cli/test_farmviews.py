@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from shared_data import TRANSCRIPTS
-
 from afcore.cli.farmviews import job_details, job_progress, jobs_table, renders_table, users_table
+from shared_data import TRANSCRIPTS
 
 
 def reply(name: str) -> dict:

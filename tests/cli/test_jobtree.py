@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from shared_data import AF_REFERENCE
-
 from afcore.cli.jobtree import describe_job
 from afcore.errors import Problem
 from afcore.job import Block, Job
+from shared_data import AF_REFERENCE
 
 
 def seed_job() -> Job:

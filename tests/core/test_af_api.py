@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from loopback import LoopbackServer, accept_jobs, silent, unused_port
-from shared_data import AF_REFERENCE
 
 import af
+from loopback import LoopbackServer, accept_jobs, silent, unused_port
+from shared_data import AF_REFERENCE
 
 REPO = Path(__file__).resolve().parents[2]
 #: What the reference JSON has where the recording machine had its own working directory.

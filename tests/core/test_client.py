@@ -11,6 +11,19 @@ import socket
 import time
 
 import pytest
+
+from afcore.client import Client, SubmitResult
+from afcore.config import Config
+from afcore.errors import (
+    AfanasyError,
+    ConfigError,
+    JobInvalid,
+    ProtocolError,
+    RequestRejected,
+    ServerTimeout,
+    ServerUnreachable,
+)
+from afcore.wire import encode_body, frame
 from loopback import (
     LoopbackServer,
     accept_jobs,
@@ -25,19 +38,6 @@ from loopback import (
     unanswered_port,
     unused_port,
 )
-
-from afcore.client import Client, SubmitResult
-from afcore.config import Config
-from afcore.errors import (
-    AfanasyError,
-    ConfigError,
-    JobInvalid,
-    ProtocolError,
-    RequestRejected,
-    ServerTimeout,
-    ServerUnreachable,
-)
-from afcore.wire import encode_body, frame
 
 USERS = frame(b'{"users":[\n{\n"name":"jimmy",\n"id":3\n}\n]}')
 PROCESSED = frame(b'{"info":{"kind":"log","text":"Action processed."}}')

@@ -9,15 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from loopback import (
-    LoopbackServer,
-    accept_jobs,
-    reply,
-    sample_job,
-    silent,
-    unanswered_port,
-    unused_port,
-)
 
 from afcore.client import Client, SubmitResult
 from afcore.config import load_config
@@ -30,6 +21,15 @@ from afcore.errors import (
 )
 from afcore.outbox import Outbox, deliver
 from afcore.wire import frame
+from loopback import (
+    LoopbackServer,
+    accept_jobs,
+    reply,
+    sample_job,
+    silent,
+    unanswered_port,
+    unused_port,
+)
 
 REFUSED = frame(b'{\n"id":0,\n"serial":0,\n"error":"Invalid job."\n}')
 

@@ -18,13 +18,13 @@ import time
 from typing import Any, Callable, Optional
 
 import pytest
-from loopback import LoopbackServer, Transcript, load_transcript, reply
-from shared_data import TRANSCRIPTS
 
 from afcore.client import ACTION_PROCESSED, Client, SubmitResult
 from afcore.errors import AfanasyError, JobInvalid, ProtocolError, RequestRejected
 from afcore.job import Job
 from afcore.wire import FramingError, encode_body, frame, parse_header
+from loopback import LoopbackServer, Transcript, load_transcript, reply
+from shared_data import TRANSCRIPTS
 
 RECORDED = {path.stem: load_transcript(path) for path in sorted(TRANSCRIPTS.glob("*.json"))}
 

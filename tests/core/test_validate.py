@@ -6,11 +6,11 @@ import json
 from typing import Callable
 
 import pytest
-from shared_data import TRANSCRIPTS
 
 from afcore.errors import JobInvalid
 from afcore.job import Block, BlockFlags, Job, Task
 from afcore.validate import check, infer_numeric_flags, problems
+from shared_data import TRANSCRIPTS
 
 
 def good_job() -> Job:

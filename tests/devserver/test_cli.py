@@ -10,11 +10,11 @@ import subprocess
 import sys
 
 import pytest
-from devserver.talk import ask
 
 from afcore.client import Client
 from afcore.devserver import DevServer, RemoteAddressRefused, main
 from afcore.job import Block, Job
+from devserver.talk import ask
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from devserver.talk import wait_for
 
 from afcore.client import Client, SubmitResult
 from afcore.errors import RequestRejected
 from afcore.job import Block, Job
+from devserver.talk import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 

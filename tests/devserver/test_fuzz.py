@@ -11,13 +11,13 @@ import socket
 from typing import Any
 
 import pytest
-from devserver.talk import ask, exchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from shared_data import TRANSCRIPTS
 
 from afcore.devserver import DevServer
 from afcore.wire import encode_body, frame
+from devserver.talk import ask, exchange
+from shared_data import TRANSCRIPTS
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -7,6 +7,8 @@ import json
 import socket
 
 import pytest
+
+from afcore.wire import encode_body, frame, read_message
 from devserver.talk import (
     action,
     ask,
@@ -17,8 +19,6 @@ from devserver.talk import (
     submit,
     task_states,
 )
-
-from afcore.wire import encode_body, frame, read_message
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from devserver.talk import action, ask, job_info, job_state, submit, task_states, wait_for
 
 pytest_plugins = ["devserver_fixture"]

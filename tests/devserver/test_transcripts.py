@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from devserver.talk import action, exchange, job_state, submit, wait_for
-from shared_data import TRANSCRIPTS
 
 from afcore.wire import frame
+from devserver.talk import action, exchange, job_state, submit, wait_for
+from shared_data import TRANSCRIPTS
 
 pytest_plugins = ["devserver_fixture"]
 

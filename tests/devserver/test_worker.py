@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from devserver.talk import action, ask, job_info, job_state, submit, task_states, wait_for
 
 pytest_plugins = ["devserver_fixture"]

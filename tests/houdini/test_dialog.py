@@ -9,8 +9,8 @@ from types import ModuleType
 from typing import Any, Callable
 
 import pytest
-from afanasy_houdini.install import PACKAGE_ROOT
 
+from afanasy_houdini.install import PACKAGE_ROOT
 from afcore.client import Client
 from afcore.devserver import DevServer
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 
 import pytest
-from afanasy_houdini.farm import RENDER_SCRIPT, HoudiniFarmConfig, render_args
 
+from afanasy_houdini.farm import RENDER_SCRIPT, HoudiniFarmConfig, render_args
 from afcore.config import Config
 from afcore.frames import substitute_frames
 from afcore.paths import join_command

@@ -7,8 +7,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from afanasy_houdini.host import HoudiniHost
 
+from afanasy_houdini.host import HoudiniHost
 from afcore.config import Config
 from afcore.errors import ConfigError
 from afcore.scene import RenderTarget

@@ -16,10 +16,9 @@ from types import ModuleType
 from typing import Callable
 
 import pytest
+
 from afanasy_houdini.farm import RENDER_SCRIPT
 from afanasy_houdini.host import HoudiniHost
-from loopback import unused_port
-
 from afcore.build import exact_mask
 from afcore.client import Client
 from afcore.config import Config
@@ -29,6 +28,7 @@ from afcore.outbox import Outbox
 from afcore.paths import join_command
 from afcore.settings import SettingsStore, SubmitSettings
 from afcore.submit import SubmitBlocked, prepare, submit
+from loopback import unused_port
 
 pytest_plugins = ["devserver_fixture"]
 

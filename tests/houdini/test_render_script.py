@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+
 from afanasy_houdini import render
 from afanasy_houdini.farm import RENDER_SCRIPT
 

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+
 from afanasy_houdini import install
 
 PACKAGE = install.PACKAGE_ROOT

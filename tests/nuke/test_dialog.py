@@ -8,14 +8,14 @@ from types import ModuleType
 from typing import Any, Callable
 
 import pytest
+from Qt import QtWidgets
+
 from afanasy_nuke.host import MAIN_WINDOW_NAME, NukeHost
 from afanasy_nuke.install import PLUGIN_DIR
-from Qt import QtWidgets
-from ui.dialog_fixtures import ScriptedArtist, farm_config
-
 from afcore.devserver import DevServer
 from afcore.settings import SettingsStore
 from afcore.ui.dialog import SubmitDialog
+from ui.dialog_fixtures import ScriptedArtist, farm_config
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -6,9 +6,9 @@ import shlex
 from pathlib import Path
 
 import pytest
+
 from afanasy_nuke.farm import NukeFarmConfig, frame_step, render_args
 from afanasy_nuke.scriptfile import ScriptFileHost
-
 from afcore.errors import ConfigError
 from afcore.frames import substitute_frames
 from afcore.paths import join_command

@@ -7,8 +7,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from afanasy_nuke.host import MAIN_WINDOW_NAME, NukeHost
 
+from afanasy_nuke.host import MAIN_WINDOW_NAME, NukeHost
 from afcore.paths import join_command
 from afcore.scene import RenderTarget, SceneSnapshot
 

@@ -8,8 +8,8 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from afanasy_nuke.nkscript import NkScriptHost, read_snapshot
 
+from afanasy_nuke.nkscript import NkScriptHost, read_snapshot
 from afcore.scene import RenderTarget
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "nuke" / "sh010_comp_v003.nk"

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from afanasy_nuke.install import PLUGIN_DIR, install, plugin_line
 
 MENU = PLUGIN_DIR / "menu.py"

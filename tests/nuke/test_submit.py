@@ -12,9 +12,8 @@ from types import ModuleType
 from typing import Callable
 
 import pytest
-from afanasy_nuke.host import NukeHost
-from loopback import unused_port
 
+from afanasy_nuke.host import NukeHost
 from afcore.client import Client
 from afcore.config import Config
 from afcore.devserver import DevServer
@@ -22,6 +21,7 @@ from afcore.errors import ServerUnreachable
 from afcore.outbox import Outbox
 from afcore.settings import SettingsStore, SubmitSettings
 from afcore.submit import SubmitBlocked, prepare, submit
+from loopback import unused_port
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from afanasy_nuke.targets import CannotEvaluate
 from afanasy_nuke.tcl import fill_file_tokens, substitute
 

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from pipeline.fake_host import FakeHost, snapshot_of
 
 from afcore import validate
 from afcore.build import BuildError, build_jobs, exact_mask
@@ -17,6 +16,7 @@ from afcore.frames import substitute_frames
 from afcore.job import Job
 from afcore.scene import RenderTarget, SceneSnapshot
 from afcore.settings import SubmitSettings, TargetOverride
+from pipeline.fake_host import FakeHost, snapshot_of
 
 SCENE = "/shots/sh010/comp.nk"
 COPY = "/shots/sh010/comp.20261123-200102.nk"

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from pipeline.fake_host import FakeHost, snapshot_of, write_scene
 
 from afcore.client import Client
 from afcore.config import Config
@@ -21,6 +20,7 @@ from afcore.outbox import Outbox
 from afcore.scene import RenderTarget
 from afcore.settings import SettingsStore, SubmitSettings
 from afcore.submit import prepare, submit
+from pipeline.fake_host import FakeHost, snapshot_of, write_scene
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
-from loopback import LoopbackServer, accept_jobs, reply, unused_port
-from pipeline.fake_host import FakeHost, snapshot_of, write_scene
 
 from afcore.client import Client
 from afcore.config import Config
@@ -21,6 +19,8 @@ from afcore.scene import RenderTarget
 from afcore.settings import SettingsStore, SubmitSettings
 from afcore.submit import CopyFailed, SubmitBlocked, prepare, refresh, send, stage, submit
 from afcore.wire import frame
+from loopback import LoopbackServer, accept_jobs, reply, unused_port
+from pipeline.fake_host import FakeHost, snapshot_of, write_scene
 
 CONFIG = Config(user_name="jimmy", host_name="ws01")
 

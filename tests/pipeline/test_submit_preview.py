@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pipeline.fake_host import FakeHost, snapshot_of
-
 from afcore.build import build_jobs
 from afcore.config import Config
 from afcore.job import Block, Job, Task
 from afcore.preview import count_text, preview
 from afcore.scene import RenderTarget
 from afcore.settings import SubmitSettings
+from pipeline.fake_host import FakeHost, snapshot_of
 
 CONFIG = Config(user_name="jimmy", host_name="ws01")
 COPY = "/shots/sh010/comp.20261123-200102.nk"

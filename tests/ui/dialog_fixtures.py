@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from pipeline.fake_host import FakeHost, snapshot_of, write_scene
-
 from afcore.config import Config
 from afcore.scene import RenderTarget
 from afcore.settings import SettingsStore
 from afcore.ui.dialog import SubmitDialog
+from pipeline.fake_host import FakeHost, snapshot_of, write_scene
 
 
 @dataclass

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from Qt import QtCore, QtWidgets
+
+from afcore.ui.dialog import SubmitDialog
+from afcore.ui.targets_model import FRAMES, NAME, PER_TASK
 from ui.dialog_fixtures import (
     ScriptedArtist,
     comp_scene,
@@ -14,9 +17,6 @@ from ui.dialog_fixtures import (
     make_shot,
     open_submit_dialog,
 )
-
-from afcore.ui.dialog import SubmitDialog
-from afcore.ui.targets_model import FRAMES, NAME, PER_TASK
 
 Role = QtCore.Qt.ItemDataRole
 

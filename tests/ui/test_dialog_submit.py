@@ -6,9 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from Qt import QtCore
+
+from afcore.client import Client
+from afcore.outbox import Outbox
+from afcore.ui.dialog import SubmitDialog
+from afcore.ui.preview import export_text
 from loopback import LoopbackServer, accept_jobs, silent, unused_port
 from pipeline.fake_host import FakeHost, snapshot_of
-from Qt import QtCore
 from ui.dialog_fixtures import (
     ScriptedArtist,
     comp_scene,
@@ -17,11 +22,6 @@ from ui.dialog_fixtures import (
     open_submit_dialog,
     target,
 )
-
-from afcore.client import Client
-from afcore.outbox import Outbox
-from afcore.ui.dialog import SubmitDialog
-from afcore.ui.preview import export_text
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from Qt import QtCompat, QtWidgets
-from ui.dialog_fixtures import comp_scene, make_shot
 
 from afcore.cli import afsubmit
 from afcore.ui import open_dialog
 from afcore.ui.dialog import SubmitDialog
+from ui.dialog_fixtures import comp_scene, make_shot
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_SCRIPT = ROOT / "examples" / "nuke" / "sh010_comp_v003.nk"
