@@ -38,8 +38,9 @@ def click_shelf_button(cmds: ModuleType) -> None:
 
 
 def maya_main_window() -> Any:
-    from maya import OpenMayaUI
     from Qt import QtCompat, QtWidgets
+
+    from maya import OpenMayaUI
 
     return QtCompat.wrapInstance(int(OpenMayaUI.MQtUtil.mainWindow()), QtWidgets.QWidget)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 
 import pytest
-from afanasy_maya.farm import MayaFarmConfig, Renderer, frame_step, render_args
 
+from afanasy_maya.farm import MayaFarmConfig, Renderer, frame_step, render_args
 from afcore.frames import substitute_frames
 from afcore.paths import join_command
 from afcore.scene import RenderTarget

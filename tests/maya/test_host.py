@@ -9,8 +9,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from afanasy_maya.host import MayaHost, frames_per_second
 
+from afanasy_maya.host import MayaHost, frames_per_second
 from afcore.config import Config
 from afcore.errors import ConfigError
 from afcore.paths import join_command

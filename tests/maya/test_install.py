@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from afanasy_maya.install import install, maya_app_dir, module_text
 
 MODULE = Path(__file__).resolve().parents[2] / "plugins" / "maya"

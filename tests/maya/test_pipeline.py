@@ -7,9 +7,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from afanasy_maya.host import MayaHost
-from loopback import unused_port
 
+from afanasy_maya.host import MayaHost
 from afcore.client import Client
 from afcore.config import Config
 from afcore.devserver import DevServer
@@ -18,6 +17,7 @@ from afcore.outbox import Outbox
 from afcore.paths import join_command
 from afcore.settings import SettingsStore, SubmitSettings
 from afcore.submit import SubmitBlocked, prepare, submit
+from loopback import unused_port
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from afanasy_maya import ui
 
 PLUGIN = "afanasy_plugin.py"

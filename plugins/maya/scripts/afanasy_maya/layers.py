@@ -39,8 +39,9 @@ class Layer:
 
 def render_setup_layers() -> Optional[list[Layer]]:
     """The renderable layers of a scene that uses Render Setup; ``None`` when it does not."""
-    from maya import cmds
     from maya.app.renderSetup.model import renderSetup  # type: ignore[import-not-found]
+
+    from maya import cmds
 
     if not renderSetup.hasInstance():
         return None

@@ -110,9 +110,8 @@ def open_submitter() -> None:
     in Maya's warning line with the command that installs it, instead of a traceback.
     """
     try:
-        from afcore.ui import open_dialog
-
         from afanasy_maya.host import MayaHost
+        from afcore.ui import open_dialog
 
         open_dialog(MayaHost())
     except ImportError as error:
