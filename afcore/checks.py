@@ -219,7 +219,10 @@ def _same_file_checks(
 
 def _folder_checks(targets: list[RenderTarget], scene_folder: str) -> list[Check]:
     folders = dict.fromkeys(
-        os.path.dirname(_resolved(output, scene_folder)) for t in targets for output in t.outputs
+        os.path.dirname(_resolved(output, scene_folder))
+        for target in targets
+        if not target.creates_folders
+        for output in target.outputs
     )
     return [
         Check(

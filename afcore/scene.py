@@ -39,6 +39,8 @@ class RenderTarget:
     parser: str = ""
     #: The whole range must run in one process (movie files, simulations).
     single_task: bool = False
+    #: The DCC makes missing output folders itself (Blender does), so there is nothing to ask.
+    creates_folders: bool = False
     #: Order the DCC would render in (Nuke render order, ROP order); lower first.
     order: int = 0
     #: Things the artist should know before submitting (unevaluated expressions, ...).

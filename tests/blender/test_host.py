@@ -27,6 +27,7 @@ def test_relative_output_resolves_beside_the_blend_with_padding_and_extension(
     assert snapshot.frames == target.frames == "3-12x3"
     assert target.outputs == [f"{folder}/render/@####@.png"]
     assert target.data["output"] == f"{folder}/render/####.png"
+    assert target.creates_folders  # Blender makes render/ when it writes the first frame
     assert substitute_frames(target.outputs[0], 6, 6) == scene.render.frame_path(frame=6)
 
 

@@ -192,6 +192,12 @@ def test_a_missing_output_folder_is_a_warning_offering_to_create_it(shot: Path) 
     assert blocking(checks) == []
 
 
+def test_no_folder_question_for_a_dcc_that_makes_its_folders(shot: Path) -> None:
+    target = write(shot, "scene", outputs=[str(shot / "renders" / "v002" / "@####@.png")])
+    target.creates_folders = True
+    assert [c for c in checks_for(shot, target) if c.key.startswith("missing_folder")] == []
+
+
 def test_too_many_tasks_ask_for_confirmation_and_far_too_many_are_refused() -> None:
     def job(frames: int) -> Job:
         block = Block("render")

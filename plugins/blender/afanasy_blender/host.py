@@ -212,6 +212,7 @@ class _SceneReading:
             service=farm.SERVICE,
             parser=farm.parser_for(self.engine),
             single_task=self.movie,
+            creates_folders=True,
             warnings=warnings,
             data=data,
         )

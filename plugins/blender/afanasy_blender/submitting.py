@@ -14,7 +14,7 @@ import os
 import threading
 from typing import Any, Optional
 
-from afcore.checks import CONFIRM, CREATE_FOLDER, WARNING
+from afcore.checks import CONFIRM, WARNING
 from afcore.config import Config, load_config
 from afcore.host import Host
 from afcore.scene import RenderTarget, SceneSnapshot
@@ -164,10 +164,7 @@ def begin(
     stopping = submission.blocking(answers)
     if stopping:
         raise SubmitBlocked(stopping)
-    # Blender makes missing output folders itself when it writes the first frame.
-    warnings = [
-        c.message for c in submission.checks if c.level == WARNING and c.fix != CREATE_FOLDER
-    ]
+    warnings = [c.message for c in submission.checks if c.level == WARNING]
     try:
         host.stage(submission.scene_copies)
     except BaseException:
