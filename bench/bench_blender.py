@@ -14,22 +14,13 @@ Run: ``.venv/bin/python bench/bench_blender.py [--repeat N]``
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import platform
 import socket
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
-from typing import Any, Callable
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "plugins" / "blender")]
+import benchlib
 
-RESULTS = ROOT / "bench" / "results" / "blender.json"
+benchlib.use_checkout("plugins/blender")
+
 TARGET_SECONDS = 0.1
 VIEW_LAYERS = 50
 
@@ -40,25 +31,9 @@ def unused_port() -> int:
         return probe.getsockname()[1]
 
 
-def timings(run: Callable[[], Any], after: Callable[[], None], repeat: int) -> dict[str, float]:
-    """Best and median of ``repeat`` timed runs; ``after`` tidies up untimed between runs."""
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - start)
-        after()
-    return {"best_s": round(min(seconds), 6), "median_s": round(statistics.median(seconds), 6)}
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=15)
-    options = parser.parse_args()
-
-    home = Path(tempfile.mkdtemp(prefix="bench-blender-"))
-    os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
-    os.environ.update(XDG_DATA_HOME=str(home / ".local" / "share"))
+    repeat = benchlib.repeat_option(__doc__, default=15)
+    home = benchlib.private_home("blender")
     os.environ["AF_SERVERNAME"] = f"127.0.0.1:{unused_port()}"
 
     import bpy
@@ -93,29 +68,26 @@ def main() -> None:
         blocks = VIEW_LAYERS if split else 1
         plural = "s" if split else ""
         scene_size = f"{VIEW_LAYERS} view layers"
-        cases[f"operator: {scene_size}, {blocks} block{plural}"] = timings(
-            submit, finish_sending, options.repeat
+        cases[f"operator: {scene_size}, {blocks} block{plural}"] = benchlib.timings(
+            submit, repeat, after=finish_sending
         )
         host = BlenderHost(split_view_layers=split)
-        cases[f"collect: {scene_size}, {blocks} target{plural}"] = timings(
-            host.collect, lambda: None, options.repeat
+        cases[f"collect: {scene_size}, {blocks} target{plural}"] = benchlib.timings(
+            host.collect, repeat
         )
     afanasy_blender.unregister()
 
     slowest = max(case["median_s"] for name, case in cases.items() if name.startswith("operator"))
     result = {
         "what": "Submit to Afanasy on the main thread (read, check, build, write the copy)",
-        "python": platform.python_version(),
+        **benchlib.environment(),
         "blender": bpy.app.version_string,
-        "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores",
-        "repeat": options.repeat,
+        "repeat": repeat,
         "target_s": TARGET_SECONDS,
         "met": slowest < TARGET_SECONDS,
         "cases": cases,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
-    print(json.dumps(result, indent=2))
+    benchlib.publish("blender", result)
 
 
 if __name__ == "__main__":

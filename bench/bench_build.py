@@ -17,27 +17,21 @@ Run: ``.venv/bin/python bench/bench_build.py [--repeat N]``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
-import json
 import os
-import platform
-import sys
-import time
 import tracemalloc
-from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+benchlib.use_checkout()
 
 import af  # noqa: E402
 from afcore import validate  # noqa: E402
 from afcore.job import Block, Job, Task  # noqa: E402
 from afcore.wire import encode_body  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "build.json"
 TARGET_SECONDS = 0.5
 TARGET_MB = 100.0
 BLOCKS, FRAMES, TASKS = 10, 100_000, 10_000
@@ -141,21 +135,13 @@ def through_af(build: Callable[[], af.Job]) -> Callable[[], int]:
 
 
 def measure(run: Callable[[], int], repeat: int) -> dict[str, float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        size = run()
-        times.append(time.perf_counter() - started)
+    """Best and median seconds, then the memory peak and the JSON size of one more run."""
+    figures = benchlib.timings(run, repeat)
     tracemalloc.start()
-    run()
+    size = run()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {
-        "best_s": round(min(times), 6),
-        "median_s": round(sorted(times)[len(times) // 2], 6),
-        "peak_mb": round(peak / 1e6, 2),
-        "json_bytes": size,
-    }
+    return {**figures, "peak_mb": round(peak / 1e6, 2), "json_bytes": size}
 
 
 CASES: dict[str, Callable[[], int]] = {
@@ -169,18 +155,15 @@ CASES: dict[str, Callable[[], int]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=7, help="timed runs per case (best is kept)")
-    arguments = parser.parse_args()
+    repeat = benchlib.repeat_option(__doc__)
     os.environ.setdefault("AF_USERNAME", "bench")
-    cases = {name: measure(run, arguments.repeat) for name, run in CASES.items()}
+    cases = {name: measure(run, repeat) for name, run in CASES.items()}
     explicit = cases["model: 10,000 explicit tasks"]
     met = explicit["best_s"] < TARGET_SECONDS and explicit["peak_mb"] < TARGET_MB
     results = {
         "what": "build + validate + serialise (model); build + output() JSON (af)",
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores",
-        "repeat": arguments.repeat,
+        **benchlib.environment(),
+        "repeat": repeat,
         "cases": cases,
         "target": {
             "case": "model: 10,000 explicit tasks",
@@ -189,8 +172,7 @@ def main() -> None:
             "met": met,
         },
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    written = benchlib.write_results("build", results)
     print(f"{'case':32} {'best s':>8} {'median s':>9} {'peak MB':>8} {'JSON bytes':>11}")
     for name, figures in cases.items():
         print(
@@ -201,7 +183,7 @@ def main() -> None:
     print(
         f"target (10,000 explicit tasks < {TARGET_SECONDS} s and < {TARGET_MB:.0f} MB): {verdict}"
     )
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    print(f"written to {written.relative_to(benchlib.ROOT)}")
 
 
 if __name__ == "__main__":

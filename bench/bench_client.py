@@ -20,9 +20,6 @@ that the overhead can be read off. Target: client within 10% of the raw socket.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -30,8 +27,9 @@ import sys
 import threading
 import time
 import timeit
-from pathlib import Path
 from typing import Callable, Iterator
+
+import benchlib
 
 from afcore import validate
 from afcore.client import Client
@@ -48,7 +46,6 @@ NOTES = (
     "validate.check and Job.to_dict per submission, whose cost client_steps_us shows "
     "(timeit, best of 5). derived_us comes from the medians."
 )
-RESULTS = Path(__file__).resolve().parent / "results" / "client.json"
 
 
 def ten_block_job() -> Job:
@@ -238,8 +235,7 @@ def main() -> int:
     )
     results = {
         "benchmark": "10-block job: Client.submit vs a raw socket sending the same bytes",
-        "python": platform.python_version(),
-        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        **benchlib.environment(),
         "submissions": SUBMISSIONS,
         "job": {
             "blocks": len(job.blocks),
@@ -260,10 +256,9 @@ def main() -> int:
         },
         "notes": NOTES,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    written = benchlib.write_results("client", results)
     print(report(results))
-    print(f"  written to {RESULTS}")
+    print(f"  written to {written}")
     return 0
 
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import signal
 import socket
 import statistics
@@ -31,12 +29,12 @@ import tracemalloc
 from pathlib import Path
 from typing import Any, Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+benchlib.use_checkout()
 
 from afcore.wire import encode_body, frame, read_message  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "devserver.json"
 BLOCKS = 10
 BIG_FRAMES = 100_000
 
@@ -88,7 +86,7 @@ def memory_mb(pid: int, field: str) -> Optional[float]:
 
 def start_server(store: Path) -> tuple[subprocess.Popen[str], int]:
     command = [sys.executable, "-m", "afcore.devserver", "--port", "0", "--store", str(store), "-q"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=benchlib.ROOT)
     banner = process.stdout.readline() if process.stdout else ""
     port = int(banner.split(",")[0].rsplit(":", 1)[1])
     return process, port
@@ -170,15 +168,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1000)
     options = parser.parse_args()
     results = {
-        "python": platform.python_version(),
-        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        **benchlib.environment(),
         "note": "server in its own process with a store folder; client and server share the cores",
         **serve_and_measure(options.jobs),
         "python_heap": python_heap_per_job(options.jobs),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    benchlib.publish("devserver", results)
 
 
 if __name__ == "__main__":

@@ -22,20 +22,16 @@ Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_dialog.py [--repea
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import platform
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+benchlib.use_checkout()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from afcore.config import Config  # noqa: E402
@@ -43,7 +39,6 @@ from afcore.host import Host  # noqa: E402
 from afcore.scene import RenderTarget, SceneSnapshot  # noqa: E402
 from afcore.settings import SettingsStore  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "dialog.json"
 TARGETS = 1_000
 OPEN_TARGET_S = 1.0
 REFRESH_TARGET_S = 0.1
@@ -98,15 +93,6 @@ def big_scene(folder: Path) -> SnapshotHost:
     return SnapshotHost(SceneSnapshot(str(scene), "nuke", "15.1v3", "1001-1100", 24.0, targets))
 
 
-def timings(run: Callable[[], None], repeat: int) -> dict[str, float]:
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - start)
-    return {"best_s": round(min(seconds), 6), "median_s": round(statistics.median(seconds), 6)}
-
-
 def measure_in_process(repeat: int) -> dict[str, dict[str, float]]:
     from Qt import QtCore, QtTest, QtWidgets
 
@@ -130,7 +116,7 @@ def measure_in_process(repeat: int) -> dict[str, dict[str, float]]:
         dialog.deleteLater()
         application.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
 
-    results: dict[str, dict[str, float]] = {"open": timings(open_and_close, repeat)}
+    results: dict[str, dict[str, float]] = {"open": benchlib.timings(open_and_close, repeat)}
     dialog = open_dialog()
     (job,) = dialog.submission.jobs
     results["scene"] = {"targets": TARGETS, "blocks": len(job.blocks), "tasks": job.task_count()}
@@ -145,8 +131,8 @@ def measure_in_process(repeat: int) -> dict[str, dict[str, float]]:
     def keystroke() -> None:
         QtTest.QTest.keyClicks(dialog.form.editor("hosts_mask"), "r")
 
-    results["refresh"] = timings(refresh, repeat)
-    results["keystroke"] = timings(keystroke, repeat)
+    results["refresh"] = benchlib.timings(refresh, repeat)
+    results["keystroke"] = benchlib.timings(keystroke, repeat)
     assert dialog.form.editor("hosts_mask").text() == "r" * repeat, "the keys were not typed"
     dialog.close()
     return results
@@ -157,7 +143,7 @@ import time
 start = time.perf_counter()
 from Qt import QtWidgets
 application = QtWidgets.QApplication([])
-from bench.bench_dialog import big_scene
+from bench_dialog import big_scene
 from afcore.config import Config
 from afcore.settings import SettingsStore
 from afcore.ui.dialog import SubmitDialog
@@ -173,7 +159,8 @@ print(time.perf_counter() - start)
 
 def measure_cold() -> float:
     """Seconds from a fresh interpreter's first Qt import to the dialog's first paint."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    folders = (Path(__file__).resolve().parent, benchlib.ROOT)  # bench_dialog, then afcore
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(str(folder) for folder in folders))
     done = subprocess.run(
         [sys.executable, "-c", COLD], env=env, capture_output=True, text=True, check=True
     )
@@ -181,16 +168,13 @@ def measure_cold() -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
-    cases = measure_in_process(args.repeat)
+    repeat = benchlib.repeat_option(__doc__)
+    cases = measure_in_process(repeat)
     cases["cold open (Qt import + QApplication + open)"] = {"best_s": measure_cold()}
     report = {
         "what": "the submit dialog on a 1,000-target scene (offscreen Qt)",
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores",
-        "repeat": args.repeat,
+        **benchlib.environment(),
+        "repeat": repeat,
         "targets": {"open_s": OPEN_TARGET_S, "refresh_s": REFRESH_TARGET_S},
         "cases": cases,
         "met": {
@@ -198,9 +182,7 @@ def main() -> int:
             "refresh": cases["refresh"]["median_s"] < REFRESH_TARGET_S,
         },
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
-    print(json.dumps(report, indent=2))
+    benchlib.publish("dialog", report)
     return 0
 
 

@@ -18,36 +18,16 @@ Run: ``.venv/bin/python bench/bench_houdini.py [--repeat N]``
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import platform
-import statistics
 import sys
-import tempfile
-import time
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [
-    str(ROOT),
-    str(ROOT / "plugins" / "houdini" / "python"),
-    str(ROOT / "tests" / "fakes"),
-]
+import benchlib
 
-RESULTS = ROOT / "bench" / "results" / "houdini.json"
+benchlib.use_checkout("plugins/houdini/python", "tests/fakes")
+
 ROPS = 500
 TARGET_SECONDS = 0.2
-
-
-def timings(run: Callable[[], Any], repeat: int) -> dict[str, float]:
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - start)
-    return {"best_s": round(min(seconds), 6), "median_s": round(statistics.median(seconds), 6)}
 
 
 def new_session() -> Any:
@@ -89,12 +69,8 @@ def one_long_chain() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    options = parser.parse_args()
-    home = tempfile.mkdtemp(prefix="bench-houdini-")
-    os.environ.update(HOME=home, XDG_CONFIG_HOME=f"{home}/.config")
-    os.chdir(home)
+    repeat = benchlib.repeat_option(__doc__)
+    os.chdir(benchlib.private_home("houdini"))
 
     from afanasy_houdini.host import HoudiniHost
     from afcore.config import Config
@@ -109,20 +85,17 @@ def main() -> None:
         targets = host.collect().targets
         assert len(targets) == expected, len(targets)
         assert all(t.outputs and t.selected for t in targets)
-        cases[label] = {**timings(host.collect, options.repeat), "targets": len(targets)}
+        cases[label] = {**benchlib.timings(host.collect, repeat), "targets": len(targets)}
     slowest = max(case["median_s"] for case in cases.values())
     result = {
         "what": "HoudiniHost.collect() through the fake hou module",
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores",
-        "repeat": options.repeat,
+        **benchlib.environment(),
+        "repeat": repeat,
         "target_s": TARGET_SECONDS,
         "met": slowest < TARGET_SECONDS,
         "cases": cases,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
-    print(json.dumps(result, indent=2))
+    benchlib.publish("houdini", result)
 
 
 if __name__ == "__main__":

@@ -15,39 +15,18 @@ Run: ``.venv/bin/python bench/bench_maya.py [--repeat N]``
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import statistics
 import sys
-import tempfile
-import time
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [
-    str(ROOT),
-    str(ROOT / "plugins" / "maya" / "scripts"),
-    str(ROOT / "tests" / "fakes"),
-]
+import benchlib
 
-RESULTS = ROOT / "bench" / "results" / "maya.json"
+benchlib.use_checkout("plugins/maya/scripts", "tests/fakes")
+
 LAYERS = 200
 CAMERAS = 4
 TARGET_SECONDS = 0.2
 RENDERERS = ("arnold", "redshift", "vray", "mayaSoftware")
 GLOBALS = "defaultRenderGlobals"
-
-
-def timings(run: Callable[[], Any], repeat: int) -> dict[str, float]:
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - start)
-    return {"best_s": round(min(seconds), 6), "median_s": round(statistics.median(seconds), 6)}
 
 
 def new_scene() -> Any:
@@ -101,11 +80,8 @@ def legacy_scene() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    options = parser.parse_args()
-    home = tempfile.mkdtemp(prefix="bench-maya-")
-    os.environ.update(HOME=home, XDG_CONFIG_HOME=f"{home}/.config")
+    repeat = benchlib.repeat_option(__doc__)
+    benchlib.private_home("maya")
 
     from afanasy_maya.host import MayaHost
 
@@ -116,22 +92,19 @@ def main() -> None:
         targets = len(host.collect().targets)
         assert targets == LAYERS * CAMERAS, targets
         cases[f"collect: {LAYERS} {kind} layers x {CAMERAS} cameras"] = {
-            **timings(host.collect, options.repeat),
+            **benchlib.timings(host.collect, repeat),
             "targets": targets,
         }
     slowest = max(case["median_s"] for case in cases.values())
     result = {
         "what": "MayaHost.collect() through the fake maya package",
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores",
-        "repeat": options.repeat,
+        **benchlib.environment(),
+        "repeat": repeat,
         "target_s": TARGET_SECONDS,
         "met": slowest < TARGET_SECONDS,
         "cases": cases,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
-    print(json.dumps(result, indent=2))
+    benchlib.publish("maya", result)
 
 
 if __name__ == "__main__":

@@ -16,37 +16,20 @@ Run: ``.venv/bin/python bench/bench_nuke.py [--repeat N]``
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any, Callable
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "plugins" / "nuke"), str(ROOT / "tests" / "fakes")]
+import benchlib
+
+benchlib.use_checkout("plugins/nuke", "tests/fakes")
 
 import nuke  # noqa: E402 - the fake, from tests/fakes
 from afanasy_nuke.host import NukeHost  # noqa: E402
 from afanasy_nuke.nkscript import read_snapshot  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "nuke.json"
 WRITES = 1000
 NK_NODES = 50_000
 TARGETS = {"collect": 0.2, "nk": 1.0}
-
-
-def timings(run: Callable[[], Any], repeat: int) -> dict[str, float]:
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - start)
-    return {"best_s": round(min(seconds), 6), "median_s": round(statistics.median(seconds), 6)}
 
 
 def build_session() -> None:
@@ -120,9 +103,7 @@ def write_nk(path: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    options = parser.parse_args()
+    repeat = benchlib.repeat_option(__doc__)
 
     build_session()
     collected = NukeHost().collect()
@@ -134,12 +115,12 @@ def main() -> None:
         read = read_snapshot(str(script)).collect()
         cases = {
             f"collect: {WRITES:,} Writes through the fake nuke module": {
-                **timings(lambda: NukeHost().collect(), options.repeat),
+                **benchlib.timings(lambda: NukeHost().collect(), repeat),
                 "targets": len(collected.targets),
                 "target_s": TARGETS["collect"],
             },
             f"nk: {nodes:,}-node .nk file ({script.stat().st_size / 1e6:.1f} MB)": {
-                **timings(lambda: read_snapshot(str(script)).collect(), options.repeat),
+                **benchlib.timings(lambda: read_snapshot(str(script)).collect(), repeat),
                 "targets": len(read.targets),
                 "with_dependencies": sum(1 for t in read.targets if t.depends_on),
                 "target_s": TARGETS["nk"],
@@ -148,15 +129,12 @@ def main() -> None:
 
     report = {
         "what": "NukeHost.collect() (fake nuke) and read_snapshot().collect() on a .nk file",
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores",
-        "repeat": options.repeat,
+        **benchlib.environment(),
+        "repeat": repeat,
         "met": all(case["best_s"] < case["target_s"] for case in cases.values()),
         "cases": cases,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    benchlib.publish("nuke", report)
 
 
 if __name__ == "__main__":
