@@ -4,13 +4,15 @@ The farm never renders the artist's own file (they keep working on it while
 the farm renders): it renders ``<scene>.<stamp>.<ext>``, written beside the
 scene, or in a folder the site configures with ``scene_copy_folder`` in the
 DCC's config section or in ``submit``. A relative folder is taken from the
-scene's folder (``renderscenes`` -> ``/shots/a/renderscenes/``).
+scene's folder (``renderscenes`` -> ``/shots/a/renderscenes/``). Hosts whose
+scene is a file on disk make the copy with :func:`copy_scene_file`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from afcore.config import Config
 
-__all__ = ["configured_folder", "copy_path", "job_copy_path", "make_stamp"]
+__all__ = ["configured_folder", "copy_path", "copy_scene_file", "job_copy_path", "make_stamp"]
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -52,3 +54,16 @@ def job_copy_path(scene_copy: str, label: str) -> str:
     copy = Path(scene_copy)
     safe = _UNSAFE.sub("_", label).strip("._") or "job"
     return str(copy.with_name(f"{copy.stem}.{safe}{copy.suffix}"))
+
+
+def copy_scene_file(source: str, target: str) -> None:
+    """Copy the saved scene file ``source`` to ``target``, never onto ``source`` itself.
+
+    The artist's file is only ever read: a target that names it (another spelling of the
+    path, or a link to it) is refused before anything is written.
+    """
+    if os.path.abspath(target) == os.path.abspath(source) or (
+        os.path.exists(target) and os.path.samefile(target, source)
+    ):
+        raise ValueError(f"Refusing to copy the scene {source} onto itself.")
+    shutil.copy2(source, target)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from typing import Optional
 
 from afanasy_nuke.farm import NukeFarmConfig, render_args
 from afcore.host import Host
 from afcore.scene import RenderTarget
+from afcore.scenecopy import copy_scene_file
 
 
 class ScriptFileHost(Host):
@@ -27,11 +26,7 @@ class ScriptFileHost(Host):
                 "The script has never been saved, so there is no file to render from: "
                 "save it (File > Save), then submit again."
             )
-        if os.path.abspath(path) == os.path.abspath(source) or (
-            os.path.exists(path) and os.path.samefile(path, source)
-        ):
-            raise ValueError(f"Refusing to copy the script {source!r} onto itself.")
-        shutil.copyfile(source, path)
+        copy_scene_file(source, path)
 
     def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:
         return render_args(target, scene_copy, self.farm_config())

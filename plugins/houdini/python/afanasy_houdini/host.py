@@ -8,8 +8,6 @@ changes (``hou.hipFile.save(path)`` would rename it, so it is never called).
 
 from __future__ import annotations
 
-import os
-import shutil
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -19,6 +17,7 @@ from afanasy_houdini.targets import CannotEvaluate, Session, collect_targets, fr
 from afcore.host import Host, register_host
 from afcore.paths import map_path
 from afcore.scene import RenderTarget, SceneSnapshot
+from afcore.scenecopy import copy_scene_file
 
 if TYPE_CHECKING:
     import hou
@@ -182,9 +181,7 @@ class HoudiniHost(Host):
         scene = self.scene_path()
         if scene is None:
             raise RuntimeError(_NEVER_SAVED)
-        if os.path.abspath(path) == os.path.abspath(scene):
-            raise ValueError(f"refusing to copy the scene {scene} onto itself")
-        shutil.copy2(scene, path)
+        copy_scene_file(scene, path)
 
     def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:
         """The task command; the builder maps the copy to farm paths, the original is done here."""
