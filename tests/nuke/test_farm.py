@@ -91,7 +91,10 @@ def test_the_site_config_section_is_read() -> None:
     [
         ({"exe": "nuke"}, "unknown setting(s) exe; known: executable, extra_args"),
         ({"executable": ""}, "dcc.nuke.executable must be a program name or path, not ''"),
-        ({"extra_args": [1]}, "dcc.nuke.extra_args must be a list of strings, not [1]"),
+        (
+            {"extra_args": [1]},
+            "dcc.nuke.extra_args must be a list of texts or one line of arguments, not [1]",
+        ),
         ({"interactive_licence": "yes"}, "must be true or false, not 'yes'"),
     ],
 )

@@ -13,8 +13,8 @@ import sys
 from contextlib import contextmanager, redirect_stdout
 from typing import Any, Iterator, Optional
 
-from afcore.config import Config, load_config
-from afcore.errors import ConfigError
+from afcore.config import Config
+from afcore.dccconfig import HostConfig
 from afcore.frames import FrameRange, pattern_from_paths
 from afcore.host import Host, register_host
 from afcore.scene import RenderTarget, SceneSnapshot
@@ -70,6 +70,11 @@ def bpy_executable() -> list[str]:
     return [sys.executable, "-m", "afanasy_blender.cli"]
 
 
+def farm_settings(config: Config) -> farm.BlenderFarmConfig:
+    """``dcc.blender`` of ``config``, with this process's renderer when it names none."""
+    return farm.BlenderFarmConfig.from_config(config, bpy_executable())
+
+
 class BlenderHost(Host):
     """Reads the active (or a named) scene of the open .blend file."""
 
@@ -85,8 +90,7 @@ class BlenderHost(Host):
         self.scene_name = scene
         #: One target per renderable view layer, each into its own folder, instead of one.
         self.split_view_layers = split_view_layers
-        self._config = config
-        self._farm_config: Optional[farm.BlenderFarmConfig] = None
+        self._configs = HostConfig(farm_settings, config)
 
     def _scene(self) -> Any:
         import bpy
@@ -162,14 +166,7 @@ class BlenderHost(Host):
 
     def farm_config(self) -> farm.BlenderFarmConfig:
         """The site's ``dcc.blender`` settings, read once per host."""
-        if self._farm_config is None:
-            config = self._config or load_config()
-            try:
-                self._farm_config = farm.BlenderFarmConfig.from_config(config, bpy_executable())
-            except ValueError as error:
-                read = ", ".join(config.sources) or "no config file"
-                raise ConfigError(f"{error} (configuration read from: {read})") from None
-        return self._farm_config
+        return self._configs.farm()
 
 
 class _SceneReading:

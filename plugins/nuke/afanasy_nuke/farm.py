@@ -8,16 +8,18 @@ executable, extra arguments and licence flag come from the site config's
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Mapping, Union
+from typing import TYPE_CHECKING, Any, Mapping, Union
 
+from afcore.dccconfig import PIPELINE_KEYS, arguments, program, reject_unknown
 from afcore.frames import parse_frames
 from afcore.scene import RenderTarget
 
-#: Keys of the same section that the submit pipeline reads, not this module.
-PIPELINE_KEYS = ("scene_copy_folder",)
+if TYPE_CHECKING:
+    from afcore.config import Config
+
+_KNOWN = ("executable", "extra_args", "interactive_licence", *PIPELINE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -34,26 +36,17 @@ class NukeFarmConfig:
     @classmethod
     def from_section(cls, section: Mapping[str, Any]) -> NukeFarmConfig:
         """Read the ``dcc: nuke:`` section, saying exactly what is wrong with a bad one."""
-        known = ("executable", "extra_args", "interactive_licence")
-        unknown = sorted(set(section) - set(known) - set(PIPELINE_KEYS))
-        if unknown:
-            raise ValueError(
-                f"dcc.nuke: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}"
-            )
-        executable = section.get("executable", cls.executable)
-        if not isinstance(executable, str) or not executable.strip():
-            raise ValueError(
-                f"dcc.nuke.executable must be a program name or path, not {executable!r}"
-            )
-        extra = section.get("extra_args", ())
-        if isinstance(extra, str):
-            extra = shlex.split(extra)
-        if not isinstance(extra, (list, tuple)) or not all(isinstance(a, str) for a in extra):
-            raise ValueError(f"dcc.nuke.extra_args must be a list of strings, not {extra!r}")
+        reject_unknown(section, _KNOWN, "dcc.nuke")
+        executable = program(section.get("executable", cls.executable), "dcc.nuke.executable")
+        extra_args = arguments(section.get("extra_args", ()), "dcc.nuke.extra_args")
         licence = section.get("interactive_licence", False)
         if not isinstance(licence, bool):
             raise ValueError(f"dcc.nuke.interactive_licence must be true or false, not {licence!r}")
-        return cls(executable, tuple(extra), licence)
+        return cls(executable, extra_args, licence)
+
+    @classmethod
+    def from_config(cls, config: Config) -> NukeFarmConfig:
+        return cls.from_section(config.dcc.get("nuke", {}))
 
 
 def frame_step(frames: str) -> int:

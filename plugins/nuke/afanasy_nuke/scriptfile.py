@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from afanasy_nuke.farm import NukeFarmConfig, render_args
+from afcore.dccconfig import HostConfig
 from afcore.host import Host
 from afcore.scene import RenderTarget
 from afcore.scenecopy import copy_scene_file
@@ -16,7 +15,7 @@ class ScriptFileHost(Host):
     name = "nuke"
 
     def __init__(self) -> None:
-        self._farm_config: Optional[NukeFarmConfig] = None
+        self._configs = HostConfig(NukeFarmConfig.from_config)
 
     def save_copy(self, path: str) -> None:
         """Copy the script file as it is on disk; the original is only ever read."""
@@ -33,14 +32,4 @@ class ScriptFileHost(Host):
 
     def farm_config(self) -> NukeFarmConfig:
         """The ``dcc: nuke:`` section of the configuration in effect, read once per host."""
-        if self._farm_config is None:
-            from afcore.config import load_config
-            from afcore.errors import ConfigError
-
-            config = load_config()
-            try:
-                self._farm_config = NukeFarmConfig.from_section(config.dcc.get("nuke", {}))
-            except ValueError as error:
-                read = ", ".join(config.sources) or "no config file"
-                raise ConfigError(f"{error} (configuration read from: {read})") from None
-        return self._farm_config
+        return self._configs.farm()

@@ -13,11 +13,11 @@ found on the farm through the site's path maps unless the site names another
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+from afcore.dccconfig import PIPELINE_KEYS, arguments, program, reject_unknown
 from afcore.frames import parse_frames
 from afcore.paths import map_path
 from afcore.scene import RenderTarget
@@ -33,24 +33,7 @@ SINGLE_TASK_REASON = "single_task_reason"
 #: The render script beside this module, as the submitting machine sees it.
 RENDER_SCRIPT = Path(__file__).resolve().with_name("render.py")
 
-_KNOWN = ("executable", "extra_args", "render_script", "scene_copy_folder")
-
-
-def _arguments(value: Any) -> tuple[str, ...]:
-    """``extra_args`` as a list of texts, or one line split as a shell would."""
-    if isinstance(value, str):
-        return tuple(shlex.split(value))
-    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        return tuple(value)
-    raise ValueError(
-        f"dcc.houdini.extra_args must be a list of texts or one line of arguments, not {value!r}"
-    )
-
-
-def _program(value: Any, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"dcc.houdini.{key} must be a program name or path, not {value!r}")
-    return value
+_KNOWN = ("executable", "extra_args", "render_script", *PIPELINE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -73,18 +56,13 @@ class HoudiniFarmConfig:
         Without ``render_script`` the farm runs this checkout's script, its path
         mapped as scene paths are (``path_maps``).
         """
-        unknown = sorted(set(section) - set(_KNOWN))
-        if unknown:
-            raise ValueError(
-                f"dcc.houdini: unknown setting(s) {', '.join(map(str, unknown))}; "
-                f"known: {', '.join(_KNOWN)}"
-            )
+        reject_unknown(section, _KNOWN, "dcc.houdini")
         script = section.get("render_script")
         return cls(
-            executable=_program(section.get("executable", cls.executable), "executable"),
-            extra_args=_arguments(section.get("extra_args", ())),
+            executable=program(section.get("executable", cls.executable), "dcc.houdini.executable"),
+            extra_args=arguments(section.get("extra_args", ()), "dcc.houdini.extra_args"),
             render_script=(
-                _program(script, "render_script")
+                program(script, "dcc.houdini.render_script")
                 if script is not None
                 else map_path(str(RENDER_SCRIPT), path_maps)
             ),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from afanasy_houdini import farm
 from afanasy_houdini.roptypes import FETCH, NETWORKS, WEDGE
 from afanasy_houdini.targets import CannotEvaluate, Session, collect_targets, frames_text
+from afcore.dccconfig import HostConfig
 from afcore.host import Host, register_host
 from afcore.paths import map_path
 from afcore.scene import RenderTarget, SceneSnapshot
@@ -136,8 +137,7 @@ class HoudiniHost(Host):
     name = "houdini"
 
     def __init__(self, config: Optional[Config] = None) -> None:
-        self._config = config
-        self._farm_config: Optional[farm.HoudiniFarmConfig] = None
+        self._configs = HostConfig(farm.HoudiniFarmConfig.from_config, config)
 
     def collect(self) -> SceneSnapshot:
         import hou
@@ -218,24 +218,11 @@ class HoudiniHost(Host):
 
     def config(self) -> Config:
         """The suite's configuration, read once per host."""
-        if self._config is None:
-            from afcore.config import load_config
-
-            self._config = load_config()
-        return self._config
+        return self._configs.config()
 
     def farm_config(self) -> farm.HoudiniFarmConfig:
         """The site's ``dcc: houdini:`` settings, read once per host."""
-        if self._farm_config is None:
-            from afcore.errors import ConfigError
-
-            config = self.config()
-            try:
-                self._farm_config = farm.HoudiniFarmConfig.from_config(config)
-            except ValueError as error:
-                read = ", ".join(config.sources) or "no config file"
-                raise ConfigError(f"{error} (configuration read from: {read})") from None
-        return self._farm_config
+        return self._configs.farm()
 
 
 register_host("houdini", HoudiniHost)
