@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional, Union
 
 from afcore.job import Block, Job
+from afcore.validate import JOB_MASKS
 
 from .farm import SYSTEM_JOB_ID, Farm
 from .fields import flag, int_list, obj, text
@@ -19,17 +20,13 @@ from .masks import compile_mask
 from .model import Render, ServerJob, User
 from .replies import JsonDict, error, processed
 
-#: Job fields an action may edit (afserver's editable ``Job::jsonRead`` members).
+#: Job fields an action may edit (afserver's editable ``Job::jsonRead`` members): every mask
+#: of a job among them.
 JOB_PARAMS = (
     "priority",
     "max_running_tasks",
     "max_running_tasks_per_host",
-    "hosts_mask",
-    "hosts_mask_exclude",
-    "depend_mask",
-    "depend_mask_global",
-    "need_os",
-    "need_properties",
+    *JOB_MASKS,
     "time_wait",
     "time_life",
     "annotation",
