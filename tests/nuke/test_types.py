@@ -6,25 +6,24 @@ the nuke module, no Any where the stubs say what comes back.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from mypy import api as mypy_api
 
-PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "nuke"
+from typecheck import CHECKOUT, mypy_strict
+
+PLUGIN = CHECKOUT / "plugins" / "nuke"
 
 
 @pytest.mark.slow
 def test_the_plugin_passes_mypy_strict_against_the_nuke_stubs(
     pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(PLUGIN.parents[1])
-    monkeypatch.setenv("MYPYPATH", str(PLUGIN))
-    cache = getattr(pytestconfig, "cache", None)  # None under -p no:cacheprovider
-    options = ["--cache-dir", str(cache.mkdir("mypy-nuke"))] if cache else ["--no-incremental"]
-
-    report, errors, status = mypy_api.run(
-        [*options, "--strict", str(PLUGIN / "afanasy_nuke"), str(PLUGIN / "menu.py")]
+    report, errors, status = mypy_strict(
+        pytestconfig,
+        monkeypatch,
+        "mypy-nuke",
+        str(PLUGIN / "afanasy_nuke"),
+        str(PLUGIN / "menu.py"),
+        search_path=PLUGIN,
     )
 
     assert (status, errors) == (0, ""), report
