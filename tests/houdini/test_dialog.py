@@ -11,8 +11,8 @@ from typing import Any, Callable
 import pytest
 
 from afanasy_houdini.install import PACKAGE_ROOT
-from afcore.client import Client
 from afcore.devserver import DevServer
+from ui.dialog_fixtures import submit_and_fetch_job
 
 pytest_plugins = ["devserver_fixture"]
 
@@ -54,11 +54,7 @@ def test_the_shelf_tool_opens_the_dialog_over_houdini_and_submits_the_selected_c
         "/out/flipbook": False,
     }
     assert dialog.submit_button.isEnabled(), dialog.reasons()
-    with qtbot.waitSignal(dialog.sent, timeout=10_000) as sent:
-        dialog.submit_button.click()
-    (delivery,) = sent.args[0]
-    assert delivery.sent, str(delivery)
-    job = Client("127.0.0.1", server.port).get_job(delivery.result.id)
+    job = submit_and_fetch_job(qtbot, dialog, server.port)
     assert [(b["name"], b["service"]) for b in job["blocks"]] == [
         ("/out/cache", "hbatch"),
         ("/out/beauty", "hbatch_mantra"),

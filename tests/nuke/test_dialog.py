@@ -15,7 +15,7 @@ from afanasy_nuke.install import PLUGIN_DIR
 from afcore.devserver import DevServer
 from afcore.settings import SettingsStore
 from afcore.ui.dialog import SubmitDialog
-from ui.dialog_fixtures import ScriptedArtist, farm_config
+from ui.dialog_fixtures import ScriptedArtist, farm_config, submit_and_wait
 
 pytest_plugins = ["devserver_fixture"]
 
@@ -81,10 +81,8 @@ def test_submitting_from_the_dialog_saves_only_on_yes_and_leaves_the_script_in_p
         parent=main_window,
     )
 
-    with qtbot.waitSignal(dialog.sent, timeout=10_000) as sent:
-        dialog.submit()
+    (delivery,) = submit_and_wait(qtbot, dialog)
 
-    (delivery,) = sent.args[0]
     assert delivery.sent, str(delivery)
     assert artist.questions() == ["save_scene"]
     assert (nuke.scriptName(), nuke.modified()) == (str(script), False)

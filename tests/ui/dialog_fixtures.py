@@ -1,4 +1,5 @@
-"""What the dialog tests share: a shot on disk, a scripted artist, and an opened dialog.
+"""What the dialog tests share: a shot on disk, a scripted artist, an opened dialog, and
+Submit clicked until the farm has the job.
 
 Imported as ``ui.dialog_fixtures`` (pytest runs in importlib mode, ``tests/`` on the path).
 """
@@ -9,11 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from afcore.client import Client
 from afcore.config import Config
 from afcore.scene import RenderTarget
 from afcore.settings import SettingsStore
+from afcore.submit import Delivery
 from afcore.ui.dialog import SubmitDialog
 from pipeline.fake_host import FakeHost, snapshot_of, write_scene
+
+#: Milliseconds to wait for a submission: the worker thread needs a moment on a busy
+#: two-core machine.
+SENT = 10_000
 
 
 @dataclass
@@ -103,3 +110,17 @@ def open_submit_dialog(
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
+
+
+def submit_and_wait(qtbot: Any, dialog: SubmitDialog) -> list[Delivery]:
+    """Click Submit, as the artist does, and wait for what the sending thread delivered."""
+    with qtbot.waitSignal(dialog.sent, timeout=SENT) as sent:
+        dialog.submit_button.click()
+    return sent.args[0]
+
+
+def submit_and_fetch_job(qtbot: Any, dialog: SubmitDialog, port: int) -> dict[str, Any]:
+    """Click Submit; the one job it sent, as the farm on ``port`` keeps it."""
+    (delivery,) = submit_and_wait(qtbot, dialog)
+    assert delivery.sent, str(delivery)
+    return Client("127.0.0.1", port).get_job(delivery.result.id)

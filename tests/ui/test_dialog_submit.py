@@ -10,34 +10,26 @@ from Qt import QtCore
 
 from afcore.client import Client
 from afcore.outbox import Outbox
-from afcore.ui.dialog import SubmitDialog
 from afcore.ui.preview import export_text
 from loopback import LoopbackServer, accept_jobs, silent, unused_port
 from pipeline.fake_host import FakeHost, snapshot_of
 from ui.dialog_fixtures import (
+    SENT,
     ScriptedArtist,
     comp_scene,
     farm_config,
     make_shot,
     open_submit_dialog,
+    submit_and_wait,
     target,
 )
 
 pytest_plugins = ["devserver_fixture"]
 
-#: Generous: the worker thread needs a moment on a busy two-core machine.
-SENT = 10_000
-
 
 @pytest.fixture
 def shot(tmp_path: Path) -> Path:
     return make_shot(tmp_path / "sh 010")
-
-
-def submit_and_wait(qtbot, dialog: SubmitDialog) -> list:
-    with qtbot.waitSignal(dialog.sent, timeout=SENT) as sent:
-        dialog.submit_button.click()
-    return sent.args[0]
 
 
 def test_submitting_to_the_devserver_shows_the_job_id(qtbot, shot, tmp_path, devserver_factory):
