@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from afcore.config import load_config
 from afcore.job import Block, Job
 from afcore.outbox import Outbox
 from shared_data import TRANSCRIPTS
+from waiting import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 
@@ -35,13 +35,6 @@ def numeric_job(
     block = Block(name="frames", command=command, working_directory=str(Path.cwd()))
     block.set_numeric(frames[0], frames[1], per_task)
     return Job(name=name, user_name=user, host_name="ws01", blocks=[block])
-
-
-def wait_until(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def send(server, job: Job) -> int:
@@ -174,7 +167,7 @@ def test_jobs_lists_every_job_and_filters_by_user_and_name_prefix(idle_server, c
 def test_job_shows_blocks_tasks_and_hosts_and_a_tasks_output(devserver, capsys):
     job_id = send(devserver, numeric_job("echo frames"))
     client = Client(port=devserver.port)
-    wait_until(lambda: "DON" in client.get_job(job_id)["state"])
+    wait_for(lambda: "DON" in client.get_job(job_id)["state"], "the job done", timeout=20)
     code, out, _ = afcmd(devserver, capsys, "job", str(job_id))
     assert code == 0
     assert out.startswith(f"Job {job_id} 'echo frames'  user jimmy@ws01")

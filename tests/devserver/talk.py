@@ -1,23 +1,18 @@
 """Talking to a devserver in tests: replies exactly as sent, errors included, nothing raised.
 
 :func:`ask` sends one document and returns the reply document; :func:`exchange`
-sends raw bytes and returns every byte until the server closes; :func:`wait_for`
-polls a condition; the rest are short-hands for common requests.
+sends raw bytes and returns every byte until the server closes; the rest are
+short-hands for common requests. (To wait for a job's state, see ``tests/waiting.py``.)
 """
 
 from __future__ import annotations
 
 import json
 import socket
-import time
-from typing import Any, Callable, TypeVar
-
-import pytest
+from typing import Any
 
 from afcore.devserver import DevServer
 from afcore.wire import encode_body, frame, read_message
-
-T = TypeVar("T")
 
 
 def connect(server: DevServer, timeout: float = 5.0) -> socket.socket:
@@ -43,18 +38,6 @@ def exchange(server: DevServer, data: bytes, close_write: bool = True) -> bytes:
             if not chunk:
                 return received
             received += chunk
-
-
-def wait_for(condition: Callable[[], T], timeout: float = 10.0, what: str = "condition") -> T:
-    """Poll ``condition`` until it returns something true; fail the test after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
 
 
 def submit(server: DevServer, job: dict[str, Any]) -> int:

@@ -9,7 +9,7 @@ import pytest
 from afcore.client import Client, SubmitResult
 from afcore.errors import RequestRejected
 from afcore.job import Block, Job
-from devserver.talk import wait_for
+from waiting import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from devserver.talk import action, ask, job_info, job_state, submit, task_states, wait_for
+from devserver.talk import action, ask, job_info, job_state, submit, task_states
+from waiting import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 

@@ -29,8 +29,9 @@ from typing import Any, Iterator
 import pytest
 
 from afcore.wire import frame
-from devserver.talk import action, exchange, job_state, submit, wait_for
+from devserver.talk import action, exchange, job_state, submit
 from shared_data import TRANSCRIPTS
+from waiting import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 

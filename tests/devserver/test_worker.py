@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from devserver.talk import action, ask, job_info, job_state, submit, task_states, wait_for
+from devserver.talk import action, ask, job_info, job_state, submit, task_states
+from waiting import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 

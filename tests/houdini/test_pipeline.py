@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -29,19 +28,12 @@ from afcore.paths import join_command
 from afcore.settings import SettingsStore, SubmitSettings
 from afcore.submit import SubmitBlocked, prepare, submit
 from loopback import unused_port
+from waiting import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 
 FAKES = Path(__file__).resolve().parents[1] / "fakes"
 NOON = datetime(2026, 1, 1, 12, 0, 0)
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -143,7 +135,7 @@ def test_the_farm_renders_the_chain_from_the_copy_and_deleting_the_job_removes_i
     assert "RopNode.render: frame 1" in output and "@IMAGE@ " in output
 
     client.delete_jobs(ids=[job_id])
-    wait_for(lambda: not Path(submission.scene_copies[0]).exists(), "the copy deleted")
+    wait_for(lambda: not Path(submission.scene_copies[0]).exists(), "the copy deleted", timeout=30)
     assert hip.read_bytes() == saved
     assert hou.hipFile.path() == str(hip)
 

@@ -7,7 +7,6 @@ runs: it appends what it rendered, and the scene copy it read, to a log.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -21,6 +20,7 @@ from afcore.scene import RenderTarget
 from afcore.settings import SettingsStore, SubmitSettings
 from afcore.submit import prepare, submit
 from pipeline.fake_host import FakeHost, snapshot_of, write_scene
+from waiting import wait_for
 
 pytest_plugins = ["devserver_fixture"]
 
@@ -47,14 +47,6 @@ class LoggingHost(FakeHost):
 
     def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:
         return [sys.executable, "-c", RENDER, target.name, "@#@", "@#@", scene_copy, str(self.log)]
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def log_lines(log: Path) -> list[str]:
@@ -94,7 +86,7 @@ def test_targets_render_in_dependency_order_from_copies_the_farm_deletes(
     deliveries = submit(submission, (), client, Outbox(tmp_path / "outbox"), store=store)
     assert [d.sent for d in deliveries] == [True] * len(submission.jobs)
 
-    wait_until(lambda: len(log_lines(log)) == 4, "four tasks to render")
+    wait_for(lambda: len(log_lines(log)) == 4, "four tasks to render", timeout=20)
     first_two, last_two = sorted(log_lines(log)[:2]), sorted(log_lines(log)[2:])
     assert first_two == ["precomp 1-2 scene as saved", "precomp 3-4 scene as saved"]
     assert last_two == ["comp 1-2 scene as saved", "comp 3-4 scene as saved"]
@@ -102,9 +94,10 @@ def test_targets_render_in_dependency_order_from_copies_the_farm_deletes(
     # Deleting the jobs from the farm runs their post commands: the copies go, the scene stays.
     assert all(Path(copy).exists() for copy in submission.scene_copies)
     client.delete_jobs(ids=[d.result.id for d in deliveries if d.result])
-    wait_until(
+    wait_for(
         lambda: not any(Path(copy).exists() for copy in submission.scene_copies),
         "the post commands to remove the scene copies",
+        timeout=20,
     )
     assert sorted(p.name for p in shot.iterdir()) == ["comp.nk"]
     assert Path(scene).read_text() == "scene as saved"
