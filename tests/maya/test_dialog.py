@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from afcore.client import Client
 from afcore.devserver import DevServer
+from ui.dialog_fixtures import submit_and_fetch_job
 
 pytest_plugins = ["devserver_fixture"]
 
@@ -64,11 +64,7 @@ def test_the_shelf_button_opens_the_dialog_over_maya_and_submits_the_layers(
     (dialog,) = maya_main_window().findChildren(SubmitDialog)
     assert [t.name for t in dialog.submission.snapshot.targets] == ["masterLayer", "chars"]
     assert dialog.submit_button.isEnabled(), dialog.reasons()
-    with qtbot.waitSignal(dialog.sent, timeout=10_000) as sent:
-        dialog.submit_button.click()
-    (delivery,) = sent.args[0]
-    assert delivery.sent, str(delivery)
-    job = Client("127.0.0.1", server.port).get_job(delivery.result.id)
+    job = submit_and_fetch_job(qtbot, dialog, server.port)
     assert [(b["name"], b["service"]) for b in job["blocks"]] == [
         ("masterLayer", "maya"),
         ("chars", "maya_arnold"),

@@ -105,7 +105,7 @@ def test_a_layer_without_a_camera_leaves_the_choice_to_maya() -> None:
     ("section", "message"),
     [
         ({"exe": "Render"}, "unknown setting(s) exe"),
-        ({"executable": ""}, "dcc.maya.executable must be a non-empty text"),
+        ({"executable": ""}, "dcc.maya.executable must be a program name or path"),
         ({"extra_args": 3}, "dcc.maya.extra_args must be a list of texts"),
         ({"renderers": ["arnold"]}, "dcc.maya.renderers must map Render -r names"),
         ({"renderers": {"arnold": "-ai:lve 2"}}, "dcc.maya.renderers.arnold must be a mapping"),

@@ -11,12 +11,15 @@ parser CGRU farms have for each, is in :data:`RENDERERS`.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
+from afcore.dccconfig import PIPELINE_KEYS, arguments, program, reject_unknown
 from afcore.frames import parse_frames
 from afcore.scene import RenderTarget
+
+if TYPE_CHECKING:
+    from afcore.config import Config
 
 #: Keys of ``RenderTarget.data`` this module reads (the host writes them).
 LAYER, CAMERA, PROJECT = "layer", "camera", "project"
@@ -50,21 +53,9 @@ def is_known(renderer: str) -> bool:
     return renderer in RENDERERS
 
 
-def _arguments(value: Any, where: str) -> tuple[str, ...]:
-    """A config value as arguments: a list of texts, or one text split as a shell would."""
-    if isinstance(value, str):
-        return tuple(shlex.split(value))
-    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        return tuple(value)
-    raise ValueError(
-        f"config {where} must be a list of texts or one line of arguments, not {value!r}; "
-        'e.g. extra_args: ["-verb"]'
-    )
-
-
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"config {where} must be a non-empty text, not {value!r}")
+        raise ValueError(f"{where} must be a non-empty text, not {value!r}")
     return value
 
 
@@ -80,23 +71,14 @@ class RendererSetup:
     def from_section(cls, section: Any, where: str) -> RendererSetup:
         if not isinstance(section, Mapping):
             raise ValueError(
-                f"config {where} must be a mapping with args, service or parser, not "
+                f"{where} must be a mapping with args, service or parser, not "
                 f"{section!r}; e.g. arnold: {{args: [-ai:lve, '2'], service: maya_arnold}}"
             )
-        _reject_unknown(section, ("args", "service", "parser"), where)
+        reject_unknown(section, ("args", "service", "parser"), where)
         return cls(
-            args=_arguments(section.get("args", ()), f"{where}.args"),
+            args=arguments(section.get("args", ()), f"{where}.args"),
             service=_text(section["service"], f"{where}.service") if "service" in section else "",
             parser=_text(section["parser"], f"{where}.parser") if "parser" in section else "",
-        )
-
-
-def _reject_unknown(section: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
-    unknown = sorted(set(section) - set(known))
-    if unknown:
-        raise ValueError(
-            f"config {where}: unknown setting(s) {', '.join(map(str, unknown))}; "
-            f"known: {', '.join(known)}"
         )
 
 
@@ -112,19 +94,23 @@ class MayaFarmConfig:
     renderers: Mapping[str, RendererSetup] = field(default_factory=dict)
 
     @classmethod
+    def from_config(cls, config: Config) -> MayaFarmConfig:
+        """The settings in the suite's configuration (``dcc: maya:``; none: the defaults)."""
+        return cls.from_section(config.dcc.get("maya") or {})
+
+    @classmethod
     def from_section(cls, section: Mapping[str, Any]) -> MayaFarmConfig:
         """Read ``dcc: maya:``, saying exactly what is wrong with a bad value."""
-        _reject_unknown(
-            section, ("executable", "extra_args", "renderers", "scene_copy_folder"), "dcc.maya"
-        )
+        known = ("executable", "extra_args", "renderers", *PIPELINE_KEYS)
+        reject_unknown(section, known, "dcc.maya")
         renderers = section.get("renderers") or {}
         if not isinstance(renderers, Mapping):
             raise ValueError(
-                f"config dcc.maya.renderers must map Render -r names to settings, not {renderers!r}"
+                f"dcc.maya.renderers must map Render -r names to settings, not {renderers!r}"
             )
         return cls(
-            executable=_text(section.get("executable", cls.executable), "dcc.maya.executable"),
-            extra_args=_arguments(section.get("extra_args", ()), "dcc.maya.extra_args"),
+            executable=program(section.get("executable", cls.executable), "dcc.maya.executable"),
+            extra_args=arguments(section.get("extra_args", ()), "dcc.maya.extra_args"),
             renderers={
                 str(name): RendererSetup.from_section(value, f"dcc.maya.renderers.{name}")
                 for name, value in renderers.items()

@@ -6,15 +6,14 @@ agree, and the open scene's name never changes (``cmds.file(rename=...)`` is nev
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from typing import TYPE_CHECKING, Any, Optional
 
-from afcore.errors import ConfigError
+from afcore.dccconfig import HostConfig
 from afcore.host import Host, register_host
 from afcore.paths import map_path
 from afcore.scene import RenderTarget, SceneSnapshot
+from afcore.scenecopy import copy_scene_file
 
 from . import farm, layers
 
@@ -63,8 +62,7 @@ class MayaHost(Host):
     name = "maya"
 
     def __init__(self, config: Optional[Config] = None) -> None:
-        self._config = config
-        self._farm_config: Optional[farm.MayaFarmConfig] = None
+        self._configs = HostConfig(farm.MayaFarmConfig.from_config, config)
 
     def collect(self) -> SceneSnapshot:
         from maya import cmds
@@ -109,11 +107,7 @@ class MayaHost(Host):
         scene = self.scene_path()
         if scene is None:
             raise RuntimeError(_NEVER_SAVED)
-        if os.path.abspath(path) == os.path.abspath(scene) or (
-            os.path.exists(path) and os.path.samefile(path, scene)
-        ):
-            raise ValueError(f"Refusing to copy the scene {scene} onto itself.")
-        shutil.copy2(scene, path)
+        copy_scene_file(scene, path)
 
     def render_command(self, target: RenderTarget, scene_copy: str) -> list[str]:
         project = target.data.get(farm.PROJECT, "")
@@ -149,22 +143,11 @@ class MayaHost(Host):
 
     def config(self) -> Config:
         """The suite's configuration, read once per host."""
-        if self._config is None:
-            from afcore.config import load_config
-
-            self._config = load_config()
-        return self._config
+        return self._configs.config()
 
     def farm_config(self) -> farm.MayaFarmConfig:
         """The site's ``dcc: maya:`` settings, read once per host."""
-        if self._farm_config is None:
-            config = self.config()
-            try:
-                self._farm_config = farm.MayaFarmConfig.from_section(config.dcc.get("maya") or {})
-            except ValueError as error:
-                read = ", ".join(config.sources) or "no config file"
-                raise ConfigError(f"{error} (configuration read from: {read})") from None
-        return self._farm_config
+        return self._configs.farm()
 
 
 register_host("maya", MayaHost)
