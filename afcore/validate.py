@@ -246,6 +246,9 @@ def _fields_problems(model: Union[Job, Block, Task], prefix: str, add: Found) ->
     for name, value in vars(model).items():
         if value is None or value is False or (not value and type(value) is not int):
             continue  # unset: the defaults always fit
+        plain = type(value) is int or (type(value) is str and value.isascii())
+        if plain and _PLAIN[type(model)].get(name) is type(value):
+            continue  # the common case, settled without the general checks below
         expected = checkers.get(name)
         if expected is None:
             continue
@@ -329,6 +332,20 @@ def _field_checkers(model: type) -> dict[str, Checker]:
 
 
 _CHECKERS = {model: _field_checkers(model) for model in (Job, Block, Task)}
+
+
+def _plain_types(model: type) -> dict[str, type]:
+    """Fields typed plain ``int`` or ``str`` (or Optional of one): what a fast path can settle."""
+    plain: dict[str, type] = {}
+    for name, hint in typing.get_type_hints(model).items():
+        arguments = [a for a in typing.get_args(hint) if a is not type(None)]
+        kind = arguments[0] if typing.get_origin(hint) is Union and len(arguments) == 1 else hint
+        if kind in (int, str):
+            plain[name] = kind
+    return plain
+
+
+_PLAIN = {model: _plain_types(model) for model in (Job, Block, Task)}
 
 
 def _utf8_error(text: Union[str, bytes]) -> Optional[str]:
